@@ -1,0 +1,114 @@
+/**
+ * Local verification of the registry's access tokens (ARCHITECTURE.md "Identity and authorization").
+ * The header is read only to pick a key by `kid`; everything that decides validity is pinned here:
+ * the algorithm (ES256 only — `none` and HS* can never be selected, which closes alg confusion), issuer,
+ * audience, clock tolerance, and the claims an access token must carry. `jku`, `x5u`, `jwk` and `x5c` headers
+ * are never looked at, so a token cannot point us at its own key.
+ */
+import jwt from 'jsonwebtoken';
+import { AuthError } from './errors.js';
+import { safeKid, type KeySource } from './keys.js';
+import { isOrgType, type Principal } from './principal.js';
+
+export interface TokenVerifierOptions {
+  keys: KeySource;
+  issuer: string;
+  audience: string;
+  /** Pinned: the only value accepted is ES256. Present so a config that says otherwise fails at boot. */
+  algorithms?: readonly ['ES256'];
+  clockToleranceSec?: number;
+  maxTokenLength?: number;
+}
+
+export interface TokenVerifier {
+  /** Resolves with the caller, or rejects with an {@link AuthError}. */
+  verify(token: string | undefined): Promise<Principal>;
+}
+
+const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function invalid(reason: string): AuthError {
+  return new AuthError('AUTH_TOKEN_INVALID', reason);
+}
+
+function decodeHeader(token: string): Record<string, unknown> {
+  const [encoded] = token.split('.', 1);
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(encoded ?? '', 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw invalid('header is not an object');
+  return header as Record<string, unknown>;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
+  const algorithms = opts.algorithms ?? ['ES256'];
+  // Checked at runtime too: a config object cast from env must not widen the allow-list.
+  if (algorithms.length !== 1 || algorithms[0] !== 'ES256')
+    throw new Error('token algorithms are pinned to ES256');
+  if (!opts.issuer || !opts.audience) throw new Error('issuer and audience are required');
+  const clockTolerance = opts.clockToleranceSec ?? 5;
+  const maxTokenLength = opts.maxTokenLength ?? 4096;
+
+  return {
+    async verify(token) {
+      if (token === undefined || token === '') throw new AuthError('AUTH_TOKEN_MISSING');
+      if (token.length > maxTokenLength) throw invalid('token too long');
+      if (!compactJws.test(token)) throw invalid('not a signed compact JWS');
+
+      const header = decodeHeader(token);
+      if (header.alg !== 'ES256') throw invalid(`algorithm ${String(header.alg)} not allowed`);
+      // RFC 7515 §4.1.11: extensions we do not understand must make the token invalid.
+      if (header.crit !== undefined) throw invalid('crit header not supported');
+      const { kid } = header;
+      if (typeof kid !== 'string' || !safeKid.test(kid)) throw invalid('missing or unsafe kid');
+
+      const key = await opts.keys.getKey(kid);
+      if (key === undefined) throw invalid(`unknown kid ${kid}`);
+
+      let claims: jwt.JwtPayload;
+      try {
+        const decoded = jwt.verify(token, key, {
+          algorithms: ['ES256'],
+          issuer: opts.issuer,
+          audience: opts.audience,
+          clockTolerance,
+        });
+        if (typeof decoded === 'string') throw invalid('payload is not a JSON object');
+        claims = decoded;
+      } catch (err) {
+        if (err instanceof AuthError) throw err;
+        if (err instanceof jwt.TokenExpiredError) throw new AuthError('AUTH_TOKEN_EXPIRED', err.message);
+        throw invalid(err instanceof Error ? err.message : 'verification failed');
+      }
+
+      // An access token is short-lived by construction: one without `exp` would live forever.
+      if (typeof claims.exp !== 'number') throw invalid('missing exp');
+      // Refresh tokens are opaque today, but any other signed token type (invitations, email links) must not
+      // pass as an access token.
+      if (claims.typ !== 'access') throw invalid('not an access token');
+      const { sub, jti, org, orgType, roles, scopes } = claims as Record<string, unknown>;
+      if (!nonEmptyString(sub)) throw invalid('missing sub');
+      if (!nonEmptyString(jti)) throw invalid('missing jti');
+      if (!nonEmptyString(org)) throw invalid('missing org');
+      if (!isOrgType(orgType)) throw invalid('missing or unknown orgType');
+      if (!isStringArray(roles)) throw invalid('roles must be an array of strings');
+      if (scopes !== undefined && !isStringArray(scopes)) throw invalid('scopes must be an array of strings');
+
+      const principal: Principal = { userId: sub, orgId: org, orgType, roles: [...roles], tokenId: jti };
+      if (scopes !== undefined) principal.scopes = [...scopes];
+      return principal;
+    },
+  };
+}
