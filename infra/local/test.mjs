@@ -61,8 +61,8 @@ try {
   }
   if (dropped) log(`dropped ${dropped} stale test database(s)`);
 
-  if ((await run('node', ['infra/local/check-single-versions.mjs'], { cwd: ROOT })) !== 0) {
-    throw new Error('check-single-versions failed');
+  for (const check of ['check-single-versions.mjs', 'check-compose.mjs']) {
+    if ((await run(process.execPath, [`infra/local/${check}`], { cwd: ROOT })) !== 0) throw new Error(`${check} failed`);
   }
   if ((await turbo(['run', 'build'], { env })) !== 0) throw new Error('build failed');
   const testArgs = ['run', 'test', '--concurrency=1', '--continue', ...turboArgs];
