@@ -47,7 +47,17 @@ try {
     { env },
   );
   if (list.code !== 0) throw new Error(`cannot list test databases: ${list.stderr.trim()}`);
-  const stale = list.stdout.split('\n').filter(Boolean);
+  // A t_<label>_<base36 ms>_<hex> database younger than STALE_TEST_DB_MINUTES may belong to a test run still
+  // going on (another terminal): keep it, and keep the templates too while such a run may be using them.
+  const names = list.stdout.split('\n').filter(Boolean);
+  const maxAgeMs = Number(process.env.STALE_TEST_DB_MINUTES ?? 30) * 60_000;
+  const isFresh = (n) => {
+    const stamp = /^t_[a-z0-9]+_([a-z0-9]+)_/.exec(n)?.[1];
+    return stamp !== undefined && Date.now() - Number.parseInt(stamp, 36) < maxAgeMs;
+  };
+  const fresh = names.filter(isFresh);
+  if (fresh.length) log(`keeping ${fresh.length} recent test database(s) and the templates (another test run may be active)`);
+  const stale = names.filter((n) => !isFresh(n) && !(fresh.length && n.startsWith('tpl_')));
   let dropped = 0;
   for (const name of stale) {
     const ident = `"${name.replace(/"/g, '""')}"`;
