@@ -36,12 +36,12 @@ function validatorFor(type: string, schema: TSchema): Validator {
 }
 
 function errorsOf(v: Validator, value: unknown): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const e of v.Errors(value)) {
-    out.push(`${e.instancePath || '/'} ${e.message}`);
-    if (out.length >= 20) break;
+    out.add(`${e.instancePath || '/'} ${e.message}`);
+    if (out.size >= 20) break;
   }
-  return out.length > 0 ? out : ['invalid'];
+  return out.size > 0 ? [...out] : ['invalid'];
 }
 
 /** Checks a value against one event's schema. */

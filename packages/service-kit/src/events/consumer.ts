@@ -136,8 +136,9 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
       m.nak(delayFor(m.info.deliveryCount));
       return;
     }
+    // No term reason: nats-server before 2.10.4 ignores a '+TERM <reason>' it cannot parse; the DLQ has it.
     if (reason === 'invalid') m.ack();
-    else m.term(errors[0]?.slice(0, 200));
+    else m.term();
   }
 
   async function processMessage(m: JsMsg): Promise<void> {
