@@ -89,8 +89,14 @@ export async function ensureNodeModules() {
   if (!stale) stale = fs.statSync(marker).mtimeMs < fs.statSync(lock).mtimeMs;
   if (!stale) return;
   log('installing npm packages (npm ci)…');
-  const code = await run('npm', ['ci', '--no-audit', '--no-fund']);
-  if (code !== 0) throw new Error(`npm ci failed with exit code ${code}`);
+  let code = await run('npm', ['ci', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (code !== 0) {
+    // npm ci refuses a lockfile it considers out of sync (e.g. optional platform packages missing);
+    // npm install resolves the same tree from it. Fix the lockfile when you see this.
+    warn(`npm ci failed (exit ${code}); falling back to npm install — check that package-lock.json is in sync`);
+    code = await run('npm', ['install', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (code !== 0) throw new Error(`npm install failed with exit code ${code}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
