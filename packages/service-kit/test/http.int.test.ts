@@ -411,6 +411,32 @@ describe('idempotency', () => {
   });
 });
 
+describe('shutting down', () => {
+  it('keeps /health up while /ready and every other route answer 503', async () => {
+    const closing = await build({ redis, prefix: iso.redisPrefix });
+    try {
+      closing.markShuttingDown();
+      expect((await closing.inject({ url: '/health' })).statusCode).toBe(200);
+      const readyRes = await closing.inject({ url: '/ready' });
+      expect(readyRes.statusCode).toBe(503);
+      expect(readyRes.json()).toMatchObject({ status: 'shutting_down' });
+      const other = await closing.inject({ url: '/list' });
+      expect(other.statusCode).toBe(503);
+      expect(other.json().code).toBe('SERVICE_UNAVAILABLE');
+      expect(other.headers['retry-after']).toBeDefined();
+    } finally {
+      await closing.close();
+    }
+  });
+
+  it('rejects JSON nested deeper than the limit with 400 BODY_TOO_DEEP', async () => {
+    const payload = `{"name":"a","qty":1,"x":${'['.repeat(100)}${']'.repeat(100)}}`;
+    const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': 'deep' }, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('BODY_TOO_DEEP');
+  });
+});
+
 describe('logs', () => {
   it('redacts authorization headers, cookies and passwords', () => {
     app.log.info({ req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1' } }, body: { password: 'hunter2' } }, 'probe');

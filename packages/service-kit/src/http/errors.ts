@@ -97,6 +97,11 @@ export function defineErrors<const P extends string, const S extends Record<stri
 export const httpErrors = defineErrors('', {
   VALIDATION_FAILED: { status: 400, en: 'The request is not valid', es: 'La solicitud no es válida' },
   MALFORMED_JSON: { status: 400, en: 'The body is not valid JSON', es: 'El cuerpo no es JSON válido' },
+  BODY_TOO_DEEP: {
+    status: 400,
+    en: 'The body is nested too deeply',
+    es: 'El cuerpo tiene demasiados niveles de anidación',
+  },
   BAD_REQUEST: { status: 400, en: 'Bad request', es: 'Solicitud incorrecta' },
   INVALID_CURSOR: { status: 400, en: 'The cursor is not valid', es: 'El cursor no es válido' },
   IDEMPOTENCY_KEY_INVALID: {

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
@@ -61,8 +62,6 @@ declare module 'fastify' {
     idempotent?: boolean;
     /** Replace the global per-IP limit for this route, or switch it off with false. */
     rateLimit?: RateLimitOptions | false;
-    /** Replace the handler deadline (requestTimeoutMs) for this route, or switch it off with false. */
-    timeoutMs?: number | false;
   }
 }
 
@@ -86,7 +85,10 @@ export interface HttpServerOptions {
   };
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Deadline for a handler to answer (503 REQUEST_TIMEOUT after it) and for a client to send its request. */
+  /**
+   * Deadline for a route to answer (fastify's handlerTimeout: 503 REQUEST_TIMEOUT and `request.signal` aborted;
+   * a route overrides it with its own `handlerTimeout`) and for a client to send its whole request.
+   */
   requestTimeoutMs?: number;
   /** fastify's trustProxy: true behind the gateway, so request.ip is the client's. */
   trustProxy?: boolean | string | string[];
@@ -97,6 +99,8 @@ export interface HttpServerOptions {
   rateLimit?: { redis: Redis; prefix: string; default: RateLimitRule; commandTimeoutMs?: number };
   idempotency?: IdempotencyOptions;
   openapi: { title: string; version: string; description?: string };
+  /** Deepest nesting accepted in a JSON body (default 64): deeper bodies are a 400 before any code walks them. */
+  maxJsonDepth?: number;
   /** Extra "dependency unavailable" test for errors answered 503 (the database, Redis and NATS are built in). */
   isUnavailable?: (err: unknown) => boolean;
 }
@@ -139,6 +143,7 @@ const FASTIFY_CODES: Record<string, (() => AppError) | undefined> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => httpErrors.UNSUPPORTED_MEDIA_TYPE(),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => httpErrors.MALFORMED_JSON(),
   FST_ERR_CTP_INVALID_JSON_BODY: () => httpErrors.MALFORMED_JSON(),
+  FST_ERR_HANDLER_TIMEOUT: () => httpErrors.REQUEST_TIMEOUT({ headers: { 'retry-after': RETRY_AFTER_SECONDS } }),
 };
 
 const PROBE_PATHS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
@@ -154,10 +159,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     },
     genReqId: correlationIdFrom,
     requestIdHeader: false,
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     bodyLimit: opts.bodyLimit ?? 1_048_576,
-    // Node's own limits: time to receive a whole request, and socket inactivity. The handler deadline below
-    // answers a problem+json before these cut the socket.
+    // The route deadline answers a problem+json; Node's own limits (time to receive a whole request, socket
+    // inactivity) are the backstop for slow or stuck clients.
+    handlerTimeout: requestTimeoutMs,
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs + 5_000,
     trustProxy: opts.trustProxy ?? false,
@@ -174,8 +180,18 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     },
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
-  // JSON only; a route that takes uploads registers its multipart parser itself.
-  app.removeContentTypeParser('text/plain');
+  // JSON only; a route that takes uploads registers its multipart parser itself. fastify's JSON parser (which
+  // refuses __proto__ and constructor.prototype keys) plus a depth bound, checked without recursion.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const maxDepth = opts.maxJsonDepth ?? 64;
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    void parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), (err, value) => {
+      if (err) return done(err);
+      if (nestedDeeperThan(value, maxDepth)) return done(httpErrors.BODY_TOO_DEEP());
+      done(null, value);
+    });
+  });
 
   // ---- correlation id, principal, shutdown gate, handler deadline -------------------------------------------
   let shuttingDown = false;
@@ -189,7 +205,6 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   app.decorateRequest('correlationId', '');
   app.decorateRequest('principal', undefined);
 
-  const deadlines = new WeakMap<FastifyRequest, NodeJS.Timeout>();
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = request.id;
     void reply.header('x-correlation-id', request.id);
@@ -197,16 +212,6 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     if (shuttingDown && route !== '/health' && route !== '/ready') {
       void reply.header('connection', 'close');
       throw httpErrors.SERVICE_UNAVAILABLE({ headers: { 'retry-after': RETRY_AFTER_SECONDS } });
-    }
-    const ms = request.routeOptions.config.timeoutMs ?? requestTimeoutMs;
-    if (ms !== false && ms > 0) {
-      const timer = setTimeout(() => {
-        if (reply.sent) return;
-        request.log.warn({ timeoutMs: ms }, 'handler deadline passed');
-        void reply.send(httpErrors.REQUEST_TIMEOUT({ headers: { 'retry-after': RETRY_AFTER_SECONDS } }));
-      }, ms);
-      timer.unref();
-      deadlines.set(request, timer);
     }
   });
 
@@ -223,7 +228,6 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
   app.decorate('metricsRegistry', registry);
   app.addHook('onResponse', async (request, reply) => {
-    clearTimeout(deadlines.get(request));
     duration.observe(
       {
         method: request.method,
@@ -232,10 +236,6 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       },
       reply.elapsedTime / 1000,
     );
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    clearTimeout(deadlines.get(request));
-    done();
   });
 
   // ---- errors -----------------------------------------------------------------------------------------------
@@ -349,6 +349,17 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
 
   return app;
+}
+
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 async function probe(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
