@@ -349,4 +349,25 @@ describe('events: outbox, relay, inbox consumer', () => {
     await consumer.stop();
     expect(await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute()).toEqual([]);
   });
+
+  it('re-creates its consume loop when the consumer is deleted and provisioned again, replay absorbed by the inbox', async () => {
+    const ns = await freshNamespace();
+    const { def, consumer } = consumerFor(ns, 'recreate');
+    await provisionConsumer(jsm, def);
+    consumer.start();
+    const subj = subject(ns, 'registry.org.created');
+    const e1 = orgEvent({ name: 'before' });
+    await js.publish(subj, JSON.stringify(e1), { msgID: e1.id });
+    await waitFor('first event applied', async () => (await count('effects')) === 1);
+    await jsm.consumers.delete(def.stream, def.durable);
+    await new Promise((r) => setTimeout(r, 500));
+    await provisionConsumer(jsm, def); // a fresh consumer replays the stream from the start
+    const e2 = orgEvent({ name: 'after' });
+    await js.publish(subj, JSON.stringify(e2), { msgID: e2.id });
+    await waitFor('second event applied', async () => (await count('effects')) === 2, 25_000);
+    await waitFor('replayed first event skipped', () => consumer.stats().duplicates === 1);
+    await consumer.stop();
+    expect(consumer.stats().loops).toBeGreaterThanOrEqual(2);
+    expect(await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute()).toEqual([]);
+  });
 });
