@@ -360,6 +360,20 @@ describe('JWKS client', () => {
     }
   });
 
+  it('retries within a second when the JWKS was unreachable at boot', async () => {
+    served = [jwkOf(good.publicKey, 'k1')];
+    const jwks = createJwksClient({ jwksUrl, minRefetchIntervalMs: 60_000 });
+    jwksDown = true;
+    try {
+      expect(await jwks.getKey('k1')).toBeUndefined();
+    } finally {
+      jwksDown = false;
+    }
+    expect(await jwks.getKey('k1')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await jwks.getKey('k1')).toBeDefined();
+  });
+
   it('accepts only ES256 signing keys from the set', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     served = [

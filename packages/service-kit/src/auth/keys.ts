@@ -117,7 +117,10 @@ export function createJwksClient(opts: JwksClientOptions): JwksClient {
 
   /** Refetches unless we tried too recently; a failure keeps the cached set (serve stale over fail closed). */
   async function maybeRefresh(): Promise<void> {
-    if (inFlight === undefined && Date.now() - lastAttemptAt < minRefetchIntervalMs) return;
+    // With nothing cached yet (the registry was down when we booted) every token fails, so retry sooner.
+    const interval =
+      fetchedAt === Number.NEGATIVE_INFINITY ? Math.min(minRefetchIntervalMs, 1_000) : minRefetchIntervalMs;
+    if (inFlight === undefined && Date.now() - lastAttemptAt < interval) return;
     try {
       await refresh();
     } catch (err) {
