@@ -33,7 +33,9 @@ try {
   infra = await ensureInfra();
   await ensureNodeModules();
   const env = { ...process.env, ...infra.env, NODE_ENV: process.env.NODE_ENV || 'production' };
-  if ((await turbo(['run', 'build', '--output-logs=errors-only'], { env })) !== 0) throw new Error('build failed');
+  if (process.env.SKIP_BUILD !== '1' && (await turbo(['run', 'build', '--output-logs=errors-only'], { env })) !== 0) {
+    throw new Error('build failed');
+  }
   const benches = workspaces();
   if (!benches.length) log('no workspace has a "bench" script yet');
   const extra = process.argv.slice(2);
