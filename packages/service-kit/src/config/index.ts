@@ -2,7 +2,7 @@
  * Parse the environment once at boot. Every variable is declared with a TypeBox schema, a default that works
  * locally, and a one-line description; a bad environment fails with the full list of problems, not the first.
  */
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TString, type TInteger, type TBoolean, type TUnion, type TLiteral } from 'typebox';
 import { Value } from 'typebox/value';
 
 export interface VarSpec<S extends TSchema = TSchema> {
@@ -13,7 +13,7 @@ export interface VarSpec<S extends TSchema = TSchema> {
 }
 
 export type EnvSpec = Record<string, VarSpec>;
-export type ConfigOf<E extends EnvSpec> = { readonly [K in keyof E]: Static<E[K]['schema']> };
+export type ConfigOf<E extends EnvSpec> = { readonly [K in keyof E]: E[K] extends VarSpec<infer S> ? Static<S> : never };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -24,21 +24,21 @@ export class ConfigError extends Error {
 
 /** Helpers for the common shapes; strings from the environment are converted before validation. */
 export const env = {
-  string: (description: string, def?: string): VarSpec => ({ schema: Type.String({ minLength: 1 }), default: def, description }),
-  url: (description: string, def?: string): VarSpec => ({
+  string: (description: string, def?: string): VarSpec<TString> => ({ schema: Type.String({ minLength: 1 }), default: def, description }),
+  url: (description: string, def?: string): VarSpec<TString> => ({
     schema: Type.String({ pattern: '^[a-z][a-z0-9+.-]*://' }),
     default: def,
     description,
   }),
-  int: (description: string, def?: number, min = 0, max = Number.MAX_SAFE_INTEGER): VarSpec => ({
+  int: (description: string, def?: number, min = 0, max = Number.MAX_SAFE_INTEGER): VarSpec<TInteger> => ({
     schema: Type.Integer({ minimum: min, maximum: max }),
     default: def,
     description,
   }),
-  bool: (description: string, def?: boolean): VarSpec => ({ schema: Type.Boolean(), default: def, description }),
-  oneOf: <T extends string>(description: string, values: readonly T[], def?: T): VarSpec => ({
-    schema: Type.Union(values.map((v) => Type.Literal(v))),
-    default: def,
+  bool: (description: string, def?: boolean): VarSpec<TBoolean> => ({ schema: Type.Boolean(), default: def, description }),
+  oneOf: <T extends string>(description: string, values: readonly T[], def?: T): VarSpec<TUnion<TLiteral<T>[]>> => ({
+    schema: Type.Union(values.map((v) => Type.Literal(v))) as TUnion<TLiteral<T>[]>,
+    default: def as Static<TUnion<TLiteral<T>[]>> | undefined,
     description,
   }),
 };
@@ -72,7 +72,7 @@ export const commonEnv = {
   DATABASE_URL: env.url('PostgreSQL connection string', 'postgres://vinculo:vinculo@127.0.0.1:5432/vinculo'),
   NATS_URL: env.url('NATS server with JetStream', 'nats://127.0.0.1:4222'),
   REDIS_URL: env.url('Redis for rate limits, idempotency and BullMQ', 'redis://127.0.0.1:6379'),
-  EVENT_NAMESPACE: { schema: Type.String({ pattern: '^[a-z0-9_]*$' }), default: '', description: 'prefix of streams and subjects; empty in production' } satisfies VarSpec,
+  EVENT_NAMESPACE: { schema: Type.String({ pattern: '^[a-z0-9]*$' }), default: '', description: 'prefix of streams and subjects; empty in production' } satisfies VarSpec<TString>,
   REDIS_PREFIX: env.string('prefix of every Redis key this service writes', 'vinculo'),
   SHUTDOWN_TIMEOUT_MS: env.int('upper bound of a graceful shutdown', 10_000, 100),
 } satisfies EnvSpec;

@@ -17,6 +17,8 @@ import {
 } from 'kysely';
 
 export { sql };
+/** Time-ordered uuid (v7) for primary keys: index-friendly and sortable by creation. */
+export { v7 as newId } from 'uuid';
 export type { Kysely, Transaction };
 
 /** Either the root Kysely instance or an open transaction: repositories accept both. */
@@ -112,7 +114,7 @@ export function sqlFileMigrations(dir: string): MigrationProvider {
 }
 
 /** Creates the schema if needed and applies every pending migration in order, under an advisory lock. */
-export async function migrateToLatest(database: Database<unknown>, migrationsDir: string): Promise<string[]> {
+export async function migrateToLatest<DB>(database: Database<DB>, migrationsDir: string): Promise<string[]> {
   const { db, schema } = database;
   await sql.raw(`create schema if not exists ${schema}`).execute(db);
   const migrator = new Migrator({

@@ -20,3 +20,4 @@ export {
   provisionStreams,
 } from './streams.js';
 export type { ConsumerDefinition, StreamDefinition } from './streams.js';
+export { jetstream, jetstreamManager } from '@nats-io/jetstream';
