@@ -106,7 +106,13 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       if (!isStringArray(roles)) throw invalid('roles must be an array of strings');
       if (scopes !== undefined && !isStringArray(scopes)) throw invalid('scopes must be an array of strings');
 
-      const principal: Principal = { userId: sub, orgId: org, orgType, roles: [...roles], tokenId: jti };
+      // Machine clients (API keys exchanged for a token) carry apiKeyId and no person: sub names the key.
+      const apiKeyId = (claims as Record<string, unknown>).apiKeyId;
+      if (apiKeyId !== undefined && !nonEmptyString(apiKeyId)) throw invalid('apiKeyId must be a string');
+      const principal: Principal =
+        apiKeyId === undefined
+          ? { userId: sub, orgId: org, orgType, roles: [...roles], tokenId: jti }
+          : { apiKeyId, orgId: org, orgType, roles: [...roles], tokenId: jti };
       if (scopes !== undefined) principal.scopes = [...scopes];
       return principal;
     },

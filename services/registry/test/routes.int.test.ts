@@ -1,0 +1,121 @@
+/**
+ * Properties over the whole route table, so a new route is covered the day it is added:
+ * - object-level authorization: another organisation's id in any id-bearing route answers 404;
+ * - bad input (fast-check): never a 5xx, always problem+json on 4xx, nothing internal echoed.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeTable, type RouteEntry } from '../src/app.js';
+import { bearer, signup, startRegistry, type Harness } from './harness.js';
+
+let h: Harness;
+let a: Awaited<ReturnType<typeof signup>>;
+let b: Awaited<ReturnType<typeof signup>>;
+const ids: Record<string, { a: string; b: string }> = {};
+
+beforeAll(async () => {
+  h = await startRegistry({ API_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_IP: '100000', SIGNUP_LIMIT_PER_IP: '100000' });
+  a = await signup(h.app, 'supplier');
+  b = await signup(h.app, 'buyer');
+  const made = async (who: typeof a, path: string, payload: object) => {
+    const r = await h.app.inject({ method: 'POST', url: `/organizations/${who.orgId}/${path}`, headers: bearer(who.accessToken), payload });
+    expect(r.statusCode).toBe(201);
+    return r.json<{ id: string }>().id;
+  };
+  ids.orgId = { a: a.orgId, b: b.orgId };
+  ids.userId = { a: a.userId, b: b.userId };
+  ids.invitationId = { a: await made(a, 'invitations', { email: 'x-a@example.mx', role: 'member' }), b: await made(b, 'invitations', { email: 'x-b@example.mx', role: 'member' }) };
+  ids.keyId = { a: await made(a, 'api-keys', { name: 'k', scopes: ['registry:read'] }), b: await made(b, 'api-keys', { name: 'k', scopes: ['registry:read'] }) };
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** A valid body per route with a body; a route missing here fails the matrix, so fixtures keep up with routes. */
+const validBodies: Record<string, object> = {
+  'PATCH /organizations/:orgId': { name: 'Nuevo nombre' },
+  'PATCH /organizations/:orgId/members/:userId': { role: 'admin' },
+  'POST /organizations/:orgId/invitations': { email: 'nueva@example.mx', role: 'viewer' },
+  'POST /organizations/:orgId/api-keys': { name: 'ERP', scopes: ['registry:read'] },
+};
+
+const key = (r: RouteEntry) => `${r.method} ${r.url}`;
+const idBearing = () => routeTable(h.app).filter((r) => r.params.length > 0);
+
+describe('object-level authorization', () => {
+  it('covers every id-bearing route', () => {
+    const routes = idBearing();
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    for (const r of routes) {
+      for (const p of r.params) expect(ids[p], `no fixture id for :${p} in ${key(r)}`).toBeDefined();
+      if (r.hasBody) expect(validBodies[key(r)], `no valid body for ${key(r)}`).toBeDefined();
+    }
+  });
+
+  it("answers 404 to an organisation calling with another organisation's ids, and 401 to anonymous callers", async () => {
+    for (const r of idBearing()) {
+      const url = (who: 'a' | 'b') => r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => ids[p]![who]);
+      const payload = validBodies[key(r)];
+      const asB = await h.app.inject({ method: r.method as 'GET', url: url('a'), headers: bearer(b.accessToken), ...(payload ? { payload } : {}) });
+      expect(asB.statusCode, `${key(r)} as another organisation`).toBe(404);
+      expect(asB.headers['content-type']).toContain('application/problem+json');
+      const anon = await h.app.inject({ method: r.method as 'GET', url: url('a'), ...(payload ? { payload } : {}) });
+      expect(anon.statusCode, `${key(r)} anonymously`).toBe(401);
+      // Own organisation, but a sub-object (member, invitation, key) of the other organisation.
+      if (r.params.length > 1) {
+        const mixed = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (p === 'orgId' ? ids.orgId!.a : ids[p]!.b));
+        const res = await h.app.inject({ method: r.method as 'GET', url: mixed, headers: bearer(a.accessToken), ...(payload ? { payload } : {}) });
+        expect(res.statusCode, `${key(r)} with another organisation's sub-object`).toBe(404);
+      }
+    }
+  });
+});
+
+const privileged = fc.record(
+  { orgId: fc.uuid(), role: fc.constant('owner'), verified: fc.boolean(), tier: fc.integer(), __proto__: fc.object(), type: fc.constant('platform') },
+  { requiredKeys: [] },
+);
+const nasty = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ maxLength: 20_000 }),
+  fc.array(fc.integer(), { maxLength: 2_000 }),
+  fc.constant('\u0000'),
+  fc.constant('ÿ̸̢̧͔͓̀ 🇲🇽 \uD800'),
+);
+const bodyArb = fc.oneof(
+  fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 6 }),
+  privileged,
+  nasty,
+);
+const paramArb = fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }), fc.constantFrom('..%2F..%2Fetc', '%00', 'null', '-1', '1e309'));
+
+describe('bad input', () => {
+  it('never answers a 5xx to any route, and every 4xx is problem+json with a code', async () => {
+    const routes = routeTable(h.app).filter((r) => !['/health', '/ready', '/metrics', '/openapi.json'].includes(r.url));
+    expect(routes.length).toBeGreaterThanOrEqual(18);
+    for (const r of routes) {
+      await fc.assert(
+        fc.asyncProperty(bodyArb, fc.array(paramArb, { minLength: 3, maxLength: 3 }), fc.boolean(), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (body, params, asJsonText, contentType) => {
+          let i = 0;
+          const url = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (params[i++ % 3] === '' ? ids[p]!.a : encodeURIComponent(params[(i - 1) % 3]!)));
+          const payload = asJsonText ? JSON.stringify(body).slice(0, Math.max(1, JSON.stringify(body).length - 3)) : JSON.stringify(body);
+          const res = await h.app.inject({
+            method: r.method as 'POST',
+            url: `${url}?limit=${encodeURIComponent(String(params[0]))}&cursor=${encodeURIComponent(String(params[1]))}`,
+            headers: { ...bearer(a.accessToken), 'content-type': contentType },
+            ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload }),
+          });
+          expect(res.statusCode, `${key(r)} → ${res.statusCode} ${res.body.slice(0, 300)}`).toBeLessThan(500);
+          if (res.statusCode >= 400) {
+            expect(res.headers['content-type']).toContain('application/problem+json');
+            const problem = res.json<{ code: string }>();
+            expect(problem.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+            expect(res.body).not.toMatch(/stack|at async|node_modules|password_hash|token_hash/);
+          }
+        }),
+        { numRuns: 25 },
+      );
+    }
+  });
+});
