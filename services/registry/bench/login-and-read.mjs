@@ -1,0 +1,373 @@
+// Registry benchmark: login (argon2id-bound) and an authenticated read (GET /me), through the gateway when it is
+// built and starts, else against the registry directly (the output says which). Own database, Redis prefix and
+// event namespace on the shared servers; everything is torn down at the end, also on failure or SIGINT.
+//
+//   node services/registry/bench/login-and-read.mjs [--duration=10] [--runs=3] [--warmup=2] [--no-doc]
+//
+// Prints progress, a table, and a one-line JSON summary last. Writes the "Registry: login and authenticated read"
+// section of docs/benchmarks.md (between <!-- bench:registry --> markers), leaving other sections alone.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DOC = path.join(ROOT, 'docs/benchmarks.md');
+const MARK_START = '<!-- bench:registry -->';
+const MARK_END = '<!-- /bench:registry -->';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const DURATION = Number(args.duration ?? 10);
+const RUNS = Number(args.runs ?? 3);
+const WARMUP = Number(args.warmup ?? 2);
+const WRITE_DOC = args['no-doc'] === undefined;
+
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://vinculo:vinculo@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+const id = crypto.randomBytes(5).toString('hex').replace(/[^a-z0-9]/g, '');
+const tag = `bench${id}`; // lowercase letters + digits
+const dbName = `bench_${id}`;
+const redisPrefix = `bench:${id}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vinculo-${tag}-`));
+
+// Limits raised so the run measures the work, not the limiter (printed and written to the doc).
+const LIMITS = {
+  LOGIN_LIMIT_PER_ACCOUNT: '10000000',
+  LOGIN_LIMIT_PER_IP: '10000000',
+  API_RATE_LIMIT_PER_MINUTE: '100000000',
+  GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
+};
+
+const log = (...a) => console.log('[bench:registry]', ...a);
+const children = [];
+let dbCreated = false;
+let cleaning;
+let current; // the running autocannon instance
+
+// ---- helpers -------------------------------------------------------------------------------------------------
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(name, entry, env) {
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail = [];
+  const keep = (chunk) => {
+    tail.push(chunk.toString());
+    while (tail.length > 50) tail.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const proc = { name, child, tail, exited: false, code: null };
+  child.on('exit', (code, signal) => {
+    proc.exited = true;
+    proc.code = code ?? signal;
+  });
+  children.push(proc);
+  return proc;
+}
+
+async function waitReady(proc, base, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc.exited) throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
+    try {
+      const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${proc.name} not ready within ${timeoutMs} ms:\n${proc.tail.join('').slice(-3000)}`);
+}
+
+async function stop(proc) {
+  if (proc.exited) return;
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.exited || proc.child.kill('SIGKILL'), 12_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function admin(fn) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cleanup() {
+  cleaning ??= (async () => {
+    await Promise.all(children.map((p) => stop(p).catch(() => {})));
+    if (dbCreated) {
+      await admin((c) => c.query(`drop database if exists "${dbName}" with (force)`)).catch((e) =>
+        log(`could not drop database ${dbName}: ${e.message}`),
+      );
+    }
+    try {
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    } catch (e) {
+      log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`);
+    }
+    try {
+      const { connectNats, defineStreams, jetstreamManager, silentLogger } = await import('@vinculo/service-kit/events');
+      const nc = await connectNats({ url: NATS_URL, name: `bench-${tag}-cleanup`, log: silentLogger, waitOnFirstConnect: false });
+      const jsm = await jetstreamManager(nc);
+      for (const s of defineStreams(tag, ['registry'])) await jsm.streams.delete(s.name).catch(() => {});
+      await nc.close();
+    } catch (e) {
+      log(`could not delete NATS streams of ${tag}: ${e.message}`);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    log(`${sig}: stopping children, dropping ${dbName}`);
+    current?.stop();
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    current = autocannon({ ...opts, timeout: 30 }, (err, res) => {
+      current = undefined;
+      if (err) reject(err);
+      else resolve(res);
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function measure(label, opts) {
+  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });
+  const runs = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const r = await cannon({ ...opts, duration: DURATION });
+    const run = {
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      rps: Math.round(r.requests.average * 10) / 10,
+      total: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+    };
+    runs.push(run);
+    log(`${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`);
+    if (run.non2xx > 0 || run.errors > 0) throw new Error(`${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`);
+  }
+  return { runs, median: { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) } };
+}
+
+function writeDoc(section) {
+  let text = fs.existsSync(DOC)
+    ? fs.readFileSync(DOC, 'utf8')
+    : '# Benchmarks\n\nWritten by `npm run bench` (each workspace writes its own section between markers). Loopback, noisy machines:\ncompare ratios within one run, not absolute figures across machines.\n';
+  const block = `${MARK_START}\n${section.trim()}\n${MARK_END}`;
+  const a = text.indexOf(MARK_START);
+  const b = text.indexOf(MARK_END);
+  if (a !== -1 && b > a) text = text.slice(0, a) + block + text.slice(b + MARK_END.length);
+  else text = `${text.trimEnd()}\n\n${block}\n`;
+  fs.mkdirSync(path.dirname(DOC), { recursive: true });
+  fs.writeFileSync(DOC, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+// ---- main ----------------------------------------------------------------------------------------------------
+let status = 0;
+let summary;
+const loadBefore = os.loadavg()[0];
+try {
+  await admin((c) => c.query(`create database "${dbName}"`));
+  dbCreated = true;
+  const databaseUrl = new URL(ADMIN_URL);
+  databaseUrl.pathname = `/${dbName}`;
+
+  const registryPort = await freePort();
+  const registryBase = `http://127.0.0.1:${registryPort}`;
+  const registry = start('registry', path.join(ROOT, 'services/registry/dist/main.js'), {
+    PORT: String(registryPort),
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL,
+    NATS_URL,
+    REDIS_PREFIX: redisPrefix,
+    EVENT_NAMESPACE: tag,
+    JOB_QUEUE_SUFFIX: tag,
+    DATA_DIR: dataDir,
+    LOGIN_LIMIT_PER_ACCOUNT: LIMITS.LOGIN_LIMIT_PER_ACCOUNT,
+    LOGIN_LIMIT_PER_IP: LIMITS.LOGIN_LIMIT_PER_IP,
+    API_RATE_LIMIT_PER_MINUTE: LIMITS.API_RATE_LIMIT_PER_MINUTE,
+  });
+  await waitReady(registry, registryBase);
+  log(`registry ready on ${registryBase} (database ${dbName}, Redis prefix ${redisPrefix}, namespace ${tag})`);
+
+  // Through the gateway when it is there; else the registry directly (it serves /auth/* at its root).
+  let target = 'registry (direct)';
+  let base = registryBase;
+  let fallbackReason = '';
+  const gatewayEntry = path.join(ROOT, 'services/gateway/dist/main.js');
+  if (!fs.existsSync(gatewayEntry)) {
+    fallbackReason = 'services/gateway/dist/main.js not built';
+  } else {
+    const gatewayPort = await freePort();
+    const gateway = start('gateway', gatewayEntry, {
+      PORT: String(gatewayPort),
+      REGISTRY_URL: registryBase,
+      REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      GATEWAY_RATE_LIMIT_PER_MINUTE: LIMITS.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    });
+    try {
+      await waitReady(gateway, `http://127.0.0.1:${gatewayPort}`, 30_000);
+      target = 'gateway → registry';
+      base = `http://127.0.0.1:${gatewayPort}/api/registry`;
+    } catch (e) {
+      fallbackReason = `gateway failed to start: ${e.message.split('\n')[0]}`;
+      await stop(gateway);
+    }
+  }
+  if (fallbackReason) log(`FALLBACK: measuring the registry directly — ${fallbackReason}`);
+  log(`target: ${target} (${base})`);
+  log(`rate limits for this run: ${Object.entries(LIMITS).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+
+  const email = `${tag}@bench.example`;
+  const password = `bench-${crypto.randomBytes(8).toString('hex')}`;
+  const signup = await fetch(`${base}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, name: 'Bench Buyer', organization: { name: `Bench ${tag}`, type: 'buyer' } }),
+  });
+  if (signup.status !== 201) throw new Error(`signup: HTTP ${signup.status} ${await signup.text()}`);
+  const loginBody = JSON.stringify({ email, password });
+
+  log(`login: POST ${base}/auth/login, connections 4, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`);
+  const login = await measure('login', {
+    url: `${base}/auth/login`,
+    method: 'POST',
+    connections: 4,
+    headers: { 'content-type': 'application/json' },
+    body: loginBody,
+  });
+
+  // Fresh token so it cannot expire during the read runs.
+  const tokenRes = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody });
+  if (!tokenRes.ok) throw new Error(`login: HTTP ${tokenRes.status} ${await tokenRes.text()}`);
+  const { accessToken } = await tokenRes.json();
+  if (!accessToken) throw new Error('login response has no accessToken');
+
+  log(`me: GET ${base}/me, connections 10, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`);
+  const me = await measure('me', {
+    url: `${base}/me`,
+    method: 'GET',
+    connections: 10,
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+
+  const cpus = os.cpus();
+  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} (${os.arch()})`;
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const row = (name, r, i) => `| ${name} | ${i} | ${r.p50} | ${r.p99} | ${r.rps} |`;
+  const section = `
+## Registry: login and authenticated read
+
+- Date: ${date}
+- Machine: ${machine}
+- Load average (1 min) before/after: ${loadBefore.toFixed(2)} / ${os.loadavg()[0].toFixed(2)} on ${cpus.length} cores (other processes on the machine skew the figures when this exceeds the core count)
+- Node ${process.version}, autocannon ${autocannonVersion()}; PostgreSQL, Redis and NATS on the same host (loopback)
+- Command: \`npm run bench\` (root; builds, then runs \`node bench/login-and-read.mjs\` in services/registry), or directly \`node services/registry/bench/login-and-read.mjs --duration=${DURATION} --runs=${RUNS}\`
+- Target: **${target}**${fallbackReason ? ` — fallback: ${fallbackReason}` : ''}
+- Rate limits raised for the run: ${Object.entries(LIMITS).map(([k, v]) => `\`${k}=${v}\``).join(', ')}
+- Load: login = POST /auth/login, one account, 4 connections; me = GET /me with a bearer token, 10 connections; ${DURATION} s per run after a ${WARMUP} s warm-up, ${RUNS} runs each; every response 2xx
+
+| scenario | run | p50 (ms) | p99 (ms) | req/s |
+|---|---|---|---|---|
+${login.runs.map((r, i) => row('login', r, i + 1)).join('\n')}
+| **login** | **median** | **${login.median.p50}** | **${login.median.p99}** | **${login.median.rps}** |
+${me.runs.map((r, i) => row('me', r, i + 1)).join('\n')}
+| **me** | **median** | **${me.median.p50}** | **${me.median.p99}** | **${me.median.rps}** |
+
+Login is bound by argon2id verification (~22 ms of CPU each, see RELIABILITY.md "Figures"); the ratio me/login
+req/s (${(me.median.rps / login.median.rps).toFixed(0)}× here) is the figure to compare across machines.
+`;
+  if (WRITE_DOC) {
+    writeDoc(section);
+    log(`wrote ${path.relative(ROOT, DOC)}`);
+  }
+  console.log(section);
+  summary = {
+    bench: 'registry:login-and-read',
+    target,
+    fallback: fallbackReason || null,
+    limits: Object.fromEntries(Object.entries(LIMITS).map(([k, v]) => [k, Number(v)])),
+    durationS: DURATION,
+    runs: RUNS,
+    login: login.median,
+    me: me.median,
+    node: process.version,
+    loadavg: [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))],
+    cpus: `${cpus[0]?.model.trim()} x${cpus.length}`,
+    date,
+  };
+} catch (err) {
+  status = 1;
+  console.error('[bench:registry] FAILED:', err?.stack ?? err);
+  summary = { bench: 'registry:login-and-read', ok: false, error: String(err?.message ?? err).split('\n')[0] };
+} finally {
+  await cleanup();
+}
+console.log(JSON.stringify(summary));
+process.exit(status);
+
+function autocannonVersion() {
+  try {
+    const p = path.join(ROOT, 'node_modules/autocannon/package.json');
+    return JSON.parse(fs.readFileSync(p, 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
