@@ -45,6 +45,8 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRoutesOptions
     rewritePrefix: '',
     httpMethods: METHODS,
     proxyPayloads: false,
+    // The kit already logs each request and response with its correlation id.
+    disableRequestLogging: true,
     undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 5_000) },
     preHandler: (request, _reply, done) => {
       const rest = (request.params as Record<string, string | undefined>)['*'] ?? '';
@@ -56,9 +58,9 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRoutesOptions
       // must not be sent twice.
       retryDelay: () => null,
       rewriteRequestHeaders: (request, headers) => forwardHeaders(request as FastifyRequest, headers as IncomingHttpHeaders),
+      // reply-from has already logged the cause at warn ('response errored'); the kit's error handler logs the code.
       onError: (reply, { error }) => {
         const timedOut = isTimeout(error);
-        reply.log.warn({ err: error, upstream: upstream.name, timedOut }, 'upstream failed');
         // The body may be unread (or half-read): this connection cannot carry another request.
         if (!reply.request.raw.complete) void reply.header('connection', 'close');
         const detail = {
@@ -67,8 +69,8 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRoutesOptions
         };
         void reply.send(
           timedOut
-            ? errors.UPSTREAM_TIMEOUT({ detail })
-            : errors.UPSTREAM_UNAVAILABLE({ detail, headers: { 'retry-after': '5' } }),
+            ? errors.UPSTREAM_TIMEOUT({ detail, cause: error })
+            : errors.UPSTREAM_UNAVAILABLE({ detail, headers: { 'retry-after': '5' }, cause: error }),
         );
       },
     },
