@@ -36,11 +36,12 @@ export const env = {
     description,
   }),
   bool: (description: string, def?: boolean): VarSpec<TBoolean> => ({ schema: Type.Boolean(), default: def, description }),
-  oneOf: <T extends string>(description: string, values: readonly T[], def?: T): VarSpec<TUnion<TLiteral<T>[]>> => ({
-    schema: Type.Union(values.map((v) => Type.Literal(v))) as TUnion<TLiteral<T>[]>,
-    default: def as Static<TUnion<TLiteral<T>[]>> | undefined,
-    description,
-  }),
+  oneOf: <T extends string>(description: string, values: readonly T[], def?: T): VarSpec<TUnion<TLiteral<T>[]>> => {
+    const schema = Type.Union<TLiteral<T>[]>(values.map((v) => Type.Literal(v)));
+    // Static<> of a union of generic literals does not reduce to T for the compiler; it is T at run time.
+    // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- see the line above
+    return { schema, default: def as Static<typeof schema> | undefined, description };
+  },
 };
 
 export function parseConfig<E extends EnvSpec>(spec: E, source: NodeJS.ProcessEnv = process.env): ConfigOf<E> {

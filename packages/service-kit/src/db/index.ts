@@ -91,7 +91,7 @@ export function createDatabase<DB>(opts: DbOptions): Database<DB> {
 /** Runs fn in a transaction on the root instance, or joins the transaction it is given. */
 export async function inTransaction<DB, T>(exec: Executor<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   if (exec.isTransaction) return fn(exec as Transaction<DB>);
-  return (exec as Kysely<DB>).transaction().execute(fn);
+  return exec.transaction().execute(fn);
 }
 
 /** Reads `NNNN_name.sql` files in lexical order; each runs in its own transaction. */
@@ -123,7 +123,7 @@ export async function migrateToLatest<DB>(database: Database<DB>, migrationsDir:
     migrationTableSchema: schema,
   });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
