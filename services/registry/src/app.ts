@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { createHttpServer, createRateLimiter, type HttpServer, type ReadinessCheck } from '@vinculo/service-kit/http';
-import { authenticate, createTokenVerifier } from '@vinculo/service-kit/auth';
+import { authenticate, createTokenVerifier, optionalAuth } from '@vinculo/service-kit/auth';
 import type { Kysely } from '@vinculo/service-kit/db';
 import type { LevelWithSilent, DestinationStream } from 'pino';
 import { createCredentialsRepository } from './db/credentials.repository.js';
@@ -13,7 +13,13 @@ import type { RegistryDb } from './db/schema.js';
 import type { InvitationMessage } from './domain/organizations.js';
 import { createKeyStore, type KeyStore } from './domain/signing-keys.js';
 import { createTokenIssuer } from './domain/tokens.js';
-import { createRegistryOutbox } from './events/registry.events.js';
+import { createEventWriter, createRegistryOutbox, type EventWriter } from './events/registry.events.js';
+import { certificateRoutes } from './routes/certificates.routes.js';
+import type { CertificateScheduler } from './routes/deps.js';
+import { mandateRoutes } from './routes/mandates.routes.js';
+import { searchRoutes } from './routes/search.routes.js';
+import { supplierRoutes } from './routes/suppliers.routes.js';
+import type { DocumentStorage } from './storage/document-storage.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
 import type { RegistryConfig } from './config.js';
@@ -45,6 +51,9 @@ export interface AppDeps {
   onEventsWritten?: () => void;
   logger?: { level?: LevelWithSilent; stream?: DestinationStream };
   keys?: KeyStore;
+  storage: DocumentStorage;
+  certificates: CertificateScheduler;
+  uploadLimitBytes?: number;
 }
 
 export interface RouteEntry {
@@ -128,7 +137,29 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
     invitationTtlDays: config.INVITATION_TTL_DAYS,
     deliverInvitation: (message) => deps.deliverInvitation({ ...message, correlationId: 'invitation' }),
   });
+
+  const writeEvent = createEventWriter(config.EVENT_NAMESPACE);
+  const supplierDeps = {
+    db: deps.db,
+    authenticate: common.authenticate,
+    optionalAuth: optionalAuth(verifier),
+    writeEvent: deps.onEventsWritten ? notifyingWriter(writeEvent, deps.onEventsWritten) : writeEvent,
+    storage: deps.storage,
+    certificates: deps.certificates,
+    uploadLimitBytes: deps.uploadLimitBytes ?? 10 * 1024 * 1024,
+  };
+  supplierRoutes(app, supplierDeps);
+  certificateRoutes(app, supplierDeps);
+  mandateRoutes(app, supplierDeps);
+  searchRoutes(app, supplierDeps);
   return app;
+}
+
+function notifyingWriter(write: EventWriter, notify: () => void): EventWriter {
+  return async (...args) => {
+    await write(...args);
+    setTimeout(notify, 5);
+  };
 }
 
 /** Wakes the relay shortly after an event was written (the relay also polls, so a lost wake-up only delays). */

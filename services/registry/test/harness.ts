@@ -12,6 +12,10 @@ import { loadConfig } from '../src/config.js';
 import type { RegistryDb } from '../src/db/schema.js';
 import type { InvitationMessage } from '../src/domain/organizations.js';
 import { createKeyStore, type KeyStore } from '../src/domain/signing-keys.js';
+import { createLocalDiskStorage } from '../src/storage/local-disk.storage.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -21,6 +25,9 @@ export interface Harness {
   redis: Redis;
   invitations: InvitationMessage[];
   keys: KeyStore;
+  /** Certificates handed to the expiry scheduler. */
+  scheduled: Array<{ id: string; validTo: string }>;
+  dataDir: string;
   namespace: string;
   close(): Promise<void>;
 }
@@ -40,9 +47,18 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<H
   const invitations: InvitationMessage[] = [];
   // No caching, so tests see key rotation at once.
   const keys = createKeyStore({ db: database.db, rotationDays: 30, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, cacheMs: 0 });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'registry-test-'));
+  const scheduled: Array<{ id: string; validTo: string }> = [];
   const app = await buildApp({
     config,
     keys,
+    storage: createLocalDiskStorage(dataDir),
+    certificates: {
+      schedule: (c) => {
+        scheduled.push(c);
+        return Promise.resolve();
+      },
+    },
     db: database.db,
     redis,
     logger: { level: 'silent' },
@@ -59,6 +75,8 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<H
     redis,
     invitations,
     keys,
+    scheduled,
+    dataDir,
     namespace: iso.namespace,
     async close() {
       await app.close();
@@ -67,6 +85,7 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<H
       await redis.quit();
       await database.close();
       await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -48,6 +48,8 @@ export interface Database<DB> {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 // date (calendar dates, e.g. certificate validity) stays a 'YYYY-MM-DD' string: never shifted by a time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// numeric (capacities, sales in millions) as JS number; money is never numeric here but integer minor units.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 
 export function createDatabase<DB>(opts: DbOptions): Database<DB> {
   if (!/^[a-z_][a-z0-9_]*$/.test(opts.schema)) throw new Error(`bad schema name ${opts.schema}`);

@@ -108,6 +108,142 @@ export interface InboxTable {
   applied_at: Timestamp;
 }
 
+type DateText = ColumnType<string, string, string>;
+type NullableDateText = ColumnType<string | null, string | null | undefined, string | null>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+type Numeric = ColumnType<number | null, number | null | undefined, number | null>;
+
+export interface SupplierProfilesTable {
+  org_id: string;
+  description_es: string | null;
+  description_en: string | null;
+  scian_codes: ColumnType<string[], string[] | undefined, string[]>;
+  scian_mapped: ColumnType<string[], string[] | undefined, string[]>;
+  process_tags: ColumnType<string[], string[] | undefined, string[]>;
+  materials: ColumnType<string[], string[] | undefined, string[]>;
+  capacity_unit: string | null;
+  capacity_per_month: Numeric;
+  lead_time_days: number | null;
+  largest_part_mm: Numeric;
+  employees: number | null;
+  annual_sales_mxn_millions: Numeric;
+  size_class: 'micro' | 'small' | 'medium' | 'large' | null;
+  size_rule: string | null;
+  size_score: Numeric;
+  tiers: Json<Array<{ industry: string; tier: number }>>;
+  functional_stage: string | null;
+  exports: ColumnType<boolean, boolean | undefined, boolean>;
+  export_markets: ColumnType<string[], string[] | undefined, string[]>;
+  rfc: string | null;
+  contact: Json<{ name?: string; email?: string; phone?: string }>;
+  synthetic_fields: ColumnType<string[], string[] | undefined, string[]>;
+  search_text: ColumnType<string, string | undefined, string>;
+  search_vector: ColumnType<string, never, never>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FacilitiesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  address: string | null;
+  state_code: string | null;
+  municipality: string | null;
+  lat: number | null;
+  lon: number | null;
+  industrial_park: string | null;
+  cluster: string | null;
+  external_ref: string | null;
+  created_at: Timestamp;
+}
+
+export interface TrackRecordTable {
+  id: string;
+  org_id: string;
+  title: string;
+  description: string | null;
+  customer_name: string | null;
+  customer_org_id: string | null;
+  happened_on: NullableDateText;
+  value_minor: number | null;
+  currency: string | null;
+  scian_codes: ColumnType<string[], string[] | undefined, string[]>;
+  synthetic: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface DocumentsTable {
+  sha256: string;
+  size_bytes: number;
+  media_type: 'application/pdf' | 'image/png' | 'image/jpeg';
+  storage_key: string;
+  created_at: Timestamp;
+}
+
+export type CertificateStatus = 'declared' | 'verified' | 'rejected' | 'expired' | 'revoked';
+
+export interface CertificatesTable {
+  id: string;
+  org_id: string;
+  standard_id: string;
+  certificate_number: string;
+  issuing_body: string;
+  scope: string | null;
+  valid_from: DateText;
+  valid_to: DateText;
+  document_sha256: string | null;
+  document_name: string | null;
+  status: ColumnType<CertificateStatus, CertificateStatus | undefined, CertificateStatus>;
+  status_reason: string | null;
+  verified_by: string | null;
+  verified_at: NullableTimestamp;
+  synthetic: ColumnType<boolean, boolean | undefined, boolean>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VerificationRequestsTable {
+  id: string;
+  certificate_id: string;
+  supplier_org_id: string;
+  auditor_org_id: string;
+  status: ColumnType<'requested' | 'verified' | 'rejected' | 'cancelled', 'requested' | 'verified' | 'rejected' | 'cancelled' | undefined, 'requested' | 'verified' | 'rejected' | 'cancelled'>;
+  reason: string | null;
+  requested_by: string | null;
+  decided_by: string | null;
+  created_at: Timestamp;
+  decided_at: NullableTimestamp;
+}
+
+export interface CertificateNoticesTable {
+  certificate_id: string;
+  kind: 'remind-60' | 'remind-30' | 'remind-7' | 'expired';
+  valid_to: DateText;
+  sent_at: Timestamp;
+}
+
+export type MandateScope = 'view' | 'apply' | 'message';
+
+export interface MandatesTable {
+  id: string;
+  supplier_org_id: string;
+  bureau_org_id: string;
+  scopes: MandateScope[];
+  starts_on: DateText;
+  ends_on: NullableDateText;
+  commission_basis_points: number;
+  commission_terms: string | null;
+  status: ColumnType<'active' | 'ended', 'active' | 'ended' | undefined, 'active' | 'ended'>;
+  ended_by: string | null;
+  ended_at: NullableTimestamp;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface RegistryDb {
   users: UsersTable;
   organizations: OrganizationsTable;
@@ -118,6 +254,14 @@ export interface RegistryDb {
   api_keys: ApiKeysTable;
   outbox: OutboxTable;
   inbox: InboxTable;
+  supplier_profiles: SupplierProfilesTable;
+  facilities: FacilitiesTable;
+  track_record: TrackRecordTable;
+  documents: DocumentsTable;
+  certificates: CertificatesTable;
+  verification_requests: VerificationRequestsTable;
+  certificate_notices: CertificateNoticesTable;
+  mandates: MandatesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -127,3 +271,9 @@ export type RefreshToken = Selectable<RefreshTokensTable>;
 export type SigningKey = Selectable<SigningKeysTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
+export type SupplierProfile = Selectable<SupplierProfilesTable>;
+export type Facility = Selectable<FacilitiesTable>;
+export type TrackRecordRow = Selectable<TrackRecordTable>;
+export type Certificate = Selectable<CertificatesTable>;
+export type Mandate = Selectable<MandatesTable>;
+export type VerificationRequest = Selectable<VerificationRequestsTable>;

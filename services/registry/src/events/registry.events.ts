@@ -39,15 +39,18 @@ export function orgSnapshot(org: Organization) {
   };
 }
 
-export function createRegistryOutbox(namespace: string): RegistryOutbox {
-  async function write(
-    trx: Transaction<RegistryDb>,
-    type: EventType,
-    aggregate: { type: string; id: string; version: number },
-    data: unknown,
-    orgId: string,
-    ctx: RequestContext,
-  ) {
+/** Writes any registry event to the outbox inside the caller's transaction. */
+export type EventWriter = (
+  trx: Transaction<RegistryDb>,
+  type: EventType,
+  aggregate: { type: string; id: string; version: number },
+  data: unknown,
+  orgId: string,
+  ctx: RequestContext,
+) => Promise<void>;
+
+export function createEventWriter(namespace: string): EventWriter {
+  return async (trx, type, aggregate, data, orgId, ctx) => {
     const event = buildEvent({
       type,
       source: 'registry',
@@ -60,7 +63,11 @@ export function createRegistryOutbox(namespace: string): RegistryOutbox {
         : {}),
     });
     await enqueueEvent(trx, event, subject(namespace, type));
-  }
+  };
+}
+
+export function createRegistryOutbox(namespace: string): RegistryOutbox {
+  const write = createEventWriter(namespace);
   const orgAggregate = (org: Organization) => ({ type: 'organization', id: org.id, version: org.version });
   const member = (m: MemberChange, previousRole?: Role) => ({
     orgId: m.orgId,
