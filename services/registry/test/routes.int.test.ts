@@ -119,3 +119,13 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every route with its bearer security scheme', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>();
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/login', '/organizations/{orgId}/members']));
+  });
+});

@@ -316,6 +316,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     openapi: {
       openapi: '3.1.0',
       info: { title: opts.openapi.title, version: opts.openapi.version, description: opts.openapi.description },
+      // Routes declare `security: [{ bearer: [] }]`; the scheme must exist or document generation throws.
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, () => app.swagger());
