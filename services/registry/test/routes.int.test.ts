@@ -1,11 +1,13 @@
 /**
  * Properties over the whole route table, so a new route is covered the day it is added:
- * - object-level authorization: another organisation's id in any id-bearing route answers 404;
+ * - object-level authorization: another organisation's id in any id-bearing route answers 404 (public routes
+ *   answer 200 to everyone, listed below);
  * - bad input (fast-check): never a 5xx, always problem+json on 4xx, nothing internal echoed.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable, type RouteEntry } from '../src/app.js';
+import { newId } from '@vinculo/service-kit/db';
 import { bearer, signup, startRegistry, type Harness } from './harness.js';
 
 let h: Harness;
@@ -16,7 +18,7 @@ const ids: Record<string, { a: string; b: string }> = {};
 beforeAll(async () => {
   h = await startRegistry({ API_RATE_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_IP: '100000', SIGNUP_LIMIT_PER_IP: '100000' });
   a = await signup(h.app, 'supplier');
-  b = await signup(h.app, 'buyer');
+  b = await signup(h.app, 'supplier');
   const made = async (who: typeof a, path: string, payload: object) => {
     const r = await h.app.inject({ method: 'POST', url: `/organizations/${who.orgId}/${path}`, headers: bearer(who.accessToken), payload });
     expect(r.statusCode).toBe(201);
@@ -26,6 +28,36 @@ beforeAll(async () => {
   ids.userId = { a: a.userId, b: b.userId };
   ids.invitationId = { a: await made(a, 'invitations', { email: 'x-a@example.mx', role: 'member' }), b: await made(b, 'invitations', { email: 'x-b@example.mx', role: 'member' }) };
   ids.keyId = { a: await made(a, 'api-keys', { name: 'k', scopes: ['registry:read'] }), b: await made(b, 'api-keys', { name: 'k', scopes: ['registry:read'] }) };
+  // Supplier-registry objects are inserted directly, so the matrix does not depend on the routes it tests.
+  const auditor = await signup(h.app, 'auditor');
+  const bureau = await signup(h.app, 'bureau');
+  const supplierObjects = async (orgId: string) => {
+    const db = h.database.db;
+    await db.insertInto('supplier_profiles').values({ org_id: orgId, scian_codes: ['332710'], search_text: 'maquinado' }).execute();
+    const facility = newId();
+    await db.insertInto('facilities').values({ id: facility, org_id: orgId, name: 'Planta', state_code: '22', lat: 20.6, lon: -100.4 }).execute();
+    const entry = newId();
+    await db.insertInto('track_record').values({ id: entry, org_id: orgId, title: 'Soportes' }).execute();
+    const certificate = newId();
+    await db
+      .insertInto('certificates')
+      .values({ id: certificate, org_id: orgId, standard_id: 'iso-9001-2015', certificate_number: 'MX-1', issuing_body: 'Ente', valid_from: '2025-01-01', valid_to: '2028-01-01' })
+      .execute();
+    const request = newId();
+    await db
+      .insertInto('verification_requests')
+      .values({ id: request, certificate_id: certificate, supplier_org_id: orgId, auditor_org_id: auditor.orgId })
+      .execute();
+    const mandate = newId();
+    await db
+      .insertInto('mandates')
+      .values({ id: mandate, supplier_org_id: orgId, bureau_org_id: bureau.orgId, scopes: ['view'], starts_on: '2025-01-01', commission_basis_points: 250 })
+      .execute();
+    return { supplierId: orgId, facilityId: facility, entryId: entry, certificateId: certificate, requestId: request, mandateId: mandate };
+  };
+  const objectsA = await supplierObjects(a.orgId);
+  const objectsB = await supplierObjects(b.orgId);
+  for (const k of Object.keys(objectsA) as Array<keyof typeof objectsA>) ids[k] = { a: objectsA[k], b: objectsB[k] };
 });
 afterAll(async () => {
   await h.close();
@@ -38,6 +70,9 @@ const validBodies: Record<string, object> = {
   'POST /organizations/:orgId/invitations': { email: 'nueva@example.mx', role: 'viewer' },
   'POST /organizations/:orgId/api-keys': { name: 'ERP', scopes: ['registry:read'] },
 };
+
+/** Routes that answer everyone (anonymous included) with public data. */
+const publicRoutes = new Set(['GET /suppliers/:supplierId', 'GET /suppliers/:supplierId/certificates']);
 
 const key = (r: RouteEntry) => `${r.method} ${r.url}`;
 const idBearing = () => routeTable(h.app).filter((r) => r.params.length > 0);
@@ -56,13 +91,14 @@ describe('object-level authorization', () => {
     for (const r of idBearing()) {
       const url = (who: 'a' | 'b') => r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => ids[p]![who]);
       const payload = validBodies[key(r)];
+      const isPublic = publicRoutes.has(key(r));
       const asB = await h.app.inject({ method: r.method as 'GET', url: url('a'), headers: bearer(b.accessToken), ...(payload ? { payload } : {}) });
-      expect(asB.statusCode, `${key(r)} as another organisation`).toBe(404);
-      expect(asB.headers['content-type']).toContain('application/problem+json');
+      expect(asB.statusCode, `${key(r)} as another organisation`).toBe(isPublic ? 200 : 404);
+      if (!isPublic) expect(asB.headers['content-type']).toContain('application/problem+json');
       const anon = await h.app.inject({ method: r.method as 'GET', url: url('a'), ...(payload ? { payload } : {}) });
-      expect(anon.statusCode, `${key(r)} anonymously`).toBe(401);
+      expect(anon.statusCode, `${key(r)} anonymously`).toBe(isPublic ? 200 : 401);
       // Own organisation, but a sub-object (member, invitation, key) of the other organisation.
-      if (r.params.length > 1) {
+      if (r.params.length > 1 && !isPublic) {
         const mixed = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (p === 'orgId' ? ids.orgId!.a : ids[p]!.b));
         const res = await h.app.inject({ method: r.method as 'GET', url: mixed, headers: bearer(a.accessToken), ...(payload ? { payload } : {}) });
         expect(res.statusCode, `${key(r)} with another organisation's sub-object`).toBe(404);
@@ -98,7 +134,7 @@ describe('bad input', () => {
       await fc.assert(
         fc.asyncProperty(bodyArb, fc.array(paramArb, { minLength: 3, maxLength: 3 }), fc.boolean(), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (body, params, asJsonText, contentType) => {
           let i = 0;
-          const url = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (params[i++ % 3] === '' ? ids[p]!.a : encodeURIComponent(params[(i - 1) % 3]!)));
+          const url = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (params[i++ % 3] === '' ? (ids[p]?.a ?? newId()) : encodeURIComponent(params[(i - 1) % 3]!)));
           const payload = asJsonText ? JSON.stringify(body).slice(0, Math.max(1, JSON.stringify(body).length - 3)) : JSON.stringify(body);
           const res = await h.app.inject({
             method: r.method as 'POST',
