@@ -1,0 +1,625 @@
+import { certificationStandard, findProcessTags, processTag } from '@vinculo/taxonomy';
+import { Bitset, failingOneOrTwo } from './bitset.js';
+import {
+  buyerKeys,
+  codeTerms,
+  dayNumber,
+  type MatchIndex,
+  SME_CLASSES,
+  standardsSatisfying,
+  type BuyerHistory,
+} from './engine-index.js';
+import { cellsWithin, haversineKm } from './geo.js';
+import type { WeightedTerm } from './text-index.js';
+import { tokenize } from './tokenize.js';
+import {
+  CRITERIA,
+  type Candidate,
+  type Criterion,
+  type EngineCertificate,
+  type EngineRequirement,
+  type EngineSupplier,
+  type ExplanationEntry,
+  type Gap,
+  type HardConstraint,
+  type MatchOptions,
+  type MatchResult,
+  type NearMiss,
+  type RequiredCertificate,
+  type Weights,
+} from './types.js';
+
+/**
+ * Text and capability carry most of the weight because they say whether the supplier does the work at all;
+ * track record with this buyer is the next best evidence; the rest refine. Criteria the requirement does not
+ * engage (no location, no volume …) score a neutral 0.5 for everyone, so they never reorder candidates.
+ */
+export const DEFAULT_WEIGHTS: Weights = Object.freeze({
+  capability: 2,
+  text: 3,
+  codes: 1.5,
+  certificates: 2,
+  tier: 1,
+  distance: 1,
+  capacity: 1,
+  trackRecord: 1,
+  buyerHistory: 1.5,
+  recency: 0.5,
+  qualification: 0.5,
+  preference: 1,
+});
+
+const NEUTRAL = 0.5;
+const SYNONYM_WEIGHT = 0.5;
+const DECLARED_CERT_VALUE = 0.6;
+const OVERQUALIFIED_TIER_VALUE = 0.8;
+/** Years after which a supplier's latest contract counts for 1/e of a current one. */
+const RECENCY_SCALE_YEARS = 3;
+
+function resolveWeights(w: Partial<Weights> | undefined): Weights {
+  const out = { ...DEFAULT_WEIGHTS };
+  if (w)
+    for (const c of CRITERIA) {
+      const v = w[c];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[c] = v;
+    }
+  return out;
+}
+
+function requirementText(r: EngineRequirement): string {
+  return [r.title, r.description, ...r.items.map((i) => i.description)].join(' \n ');
+}
+
+/** The requirement's terms (log-damped frequency) plus the catalogue synonyms of the processes it names. */
+export function queryTerms(r: EngineRequirement): WeightedTerm[] {
+  const text = requirementText(r);
+  const counts = new Map<string, number>();
+  for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const terms: WeightedTerm[] = [...counts].map(([term, n]) => ({ term, weight: 1 + Math.log(n) }));
+  const tagIds = new Set([...findProcessTags(text).map((t) => t.id), ...r.capabilities.processTags]);
+  const extra = new Set<string>();
+  for (const id of tagIds) {
+    const tag = processTag(id);
+    if (!tag) continue;
+    for (const phrase of [tag.es, tag.en, ...tag.synonyms])
+      for (const t of tokenize(phrase)) if (!counts.has(t)) extra.add(t);
+  }
+  for (const term of extra) terms.push({ term, weight: SYNONYM_WEIGHT });
+  return terms;
+}
+
+function codeQuery(r: EngineRequirement): WeightedTerm[] {
+  const counts = new Map<string, number>();
+  const all = [...r.capabilities.scianCodes, ...r.items.flatMap((i) => i.codes)];
+  for (const c of all) for (const t of new Set(codeTerms(c))) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts].map(([term, n]) => ({ term, weight: 1 + Math.log(n) }));
+}
+
+function certValid(c: EngineCertificate, day: string): boolean {
+  return (c.status === 'declared' || c.status === 'verified') && c.validFrom <= day && day <= c.validTo;
+}
+
+/** The best certificate of a supplier meeting `req` on `day`: 'verified', 'declared' or undefined. */
+function bestCertificate(
+  s: EngineSupplier,
+  req: RequiredCertificate,
+  day: string,
+): { status: 'verified' | 'declared'; cert: EngineCertificate } | undefined {
+  const ok = new Set(standardsSatisfying(req.standardId));
+  let best: { status: 'verified' | 'declared'; cert: EngineCertificate } | undefined;
+  for (const c of s.certificates) {
+    if (!ok.has(c.standardId) || !certValid(c, day)) continue;
+    if (c.status === 'verified') {
+      if (!best || best.status !== 'verified' || c.validTo > best.cert.validTo) best = { status: 'verified', cert: c };
+    } else if (!best || (best.status === 'declared' && c.validTo > best.cert.validTo))
+      best = { status: 'declared', cert: c };
+  }
+  return best;
+}
+
+function standardName(id: string): string {
+  return certificationStandard(id)?.name.en ?? id;
+}
+
+function isoDay(s: string): string {
+  return s.slice(0, 10);
+}
+
+interface ConstraintSet {
+  readonly kind: HardConstraint;
+  readonly pass: Bitset;
+  readonly gap: (doc: number) => Gap;
+}
+
+/** Everything a query computes once and then reads per supplier. */
+interface QueryContext {
+  readonly index: MatchIndex;
+  readonly req: EngineRequirement;
+  readonly day: string;
+  readonly evalDay: number;
+  readonly weights: Weights;
+  readonly weightSum: number;
+  readonly terms: WeightedTerm[];
+  readonly textScores: Float64Array;
+  readonly codeScores: Float64Array;
+  textMax: number;
+  codeMax: number;
+  readonly capFit: Float64Array | undefined;
+  readonly tagIds: readonly string[];
+  readonly buyerHistory: Map<number, BuyerHistory> | undefined;
+  trackMax: number;
+  buyerMax: number;
+  readonly certs: readonly RequiredCertificate[];
+}
+
+function nearestKm(coords: Float64Array, lat: number, lon: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i + 1 < coords.length; i += 2) {
+    const d = haversineKm(lat, lon, coords[i] as number, coords[i + 1] as number);
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+function buildCapabilityFit(index: MatchIndex, codes: readonly string[], tags: readonly string[]): Float64Array | undefined {
+  if (codes.length === 0 && tags.length === 0) return undefined;
+  const fit = new Float64Array(index.capacity);
+  const parts = (codes.length > 0 ? 1 : 0) + (tags.length > 0 ? 1 : 0);
+  if (codes.length > 0) {
+    const scian = new Float64Array(index.capacity);
+    for (const code of codes) {
+      const digits = code.replace(/\D/g, '').slice(0, 6);
+      for (let n = 2; n <= digits.length; n++) {
+        const v = n / digits.length;
+        index.set(`scian:${digits.slice(0, n)}`)?.forEach((d) => {
+          if ((scian[d] as number) < v) scian[d] = v;
+        });
+      }
+    }
+    for (let d = 0; d < fit.length; d++) fit[d] = (scian[d] as number) / parts;
+  }
+  if (tags.length > 0) {
+    const share = 1 / tags.length / parts;
+    for (const t of tags) index.set(`tag:${t}`)?.forEach((d) => (fit[d] = (fit[d] as number) + share));
+  }
+  return fit;
+}
+
+function values(ctx: QueryContext, doc: number, out: Float64Array): void {
+  const info = ctx.index.docs[doc];
+  if (!info) return;
+  const s = info.supplier;
+  const r = ctx.req;
+  // capability
+  if (ctx.capFit) out[0] = ctx.capFit[doc] as number;
+  else if (ctx.tagIds.length > 0) {
+    let held = 0;
+    for (const t of ctx.tagIds) if (s.processTags.includes(t)) held++;
+    out[0] = held / ctx.tagIds.length;
+  } else out[0] = NEUTRAL;
+  out[1] = ctx.textMax > 0 ? (ctx.textScores[doc] as number) / ctx.textMax : 0;
+  out[2] = ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
+  // certificates
+  if (ctx.certs.length > 0) {
+    let sum = 0;
+    for (const c of ctx.certs) {
+      const b = bestCertificate(s, c, ctx.day);
+      sum += b === undefined ? 0 : b.status === 'verified' ? 1 : DECLARED_CERT_VALUE;
+    }
+    out[3] = sum / ctx.certs.length;
+  } else out[3] = NEUTRAL;
+  // tier
+  if (r.maxTier) {
+    out[4] = info.bestTier === 0 || info.bestTier > r.maxTier ? 0 : info.bestTier === r.maxTier ? 1 : OVERQUALIFIED_TIER_VALUE;
+  } else out[4] = NEUTRAL;
+  // distance
+  if (r.location) {
+    const d = nearestKm(info.coords, r.location.lat, r.location.lon);
+    out[5] = Number.isFinite(d) ? Math.max(0, 1 - d / Math.max(1, r.location.radiusKm)) : 0;
+  } else out[5] = NEUTRAL;
+  // capacity
+  if (r.volume && s.capacity && s.capacity.unit === r.volume.unit && r.volume.amountPerMonth > 0) {
+    out[6] = Math.min(1, s.capacity.amountPerMonth / r.volume.amountPerMonth);
+  } else out[6] = NEUTRAL;
+  out[7] = ctx.trackMax > 0 ? Math.log1p(info.trackRecordCount) / Math.log1p(ctx.trackMax) : 0;
+  if (ctx.buyerHistory) {
+    const h = ctx.buyerHistory.get(doc);
+    out[8] = h && ctx.buyerMax > 0 ? Math.log1p(h.count) / Math.log1p(ctx.buyerMax) : 0;
+  } else out[8] = NEUTRAL;
+  out[9] = Number.isNaN(info.lastDay)
+    ? 0
+    : Math.exp(-Math.max(0, ctx.evalDay - info.lastDay) / 365.25 / RECENCY_SCALE_YEARS);
+  out[10] = typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : NEUTRAL;
+  out[11] =
+    r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only'
+      ? s.sizeClass === null
+        ? NEUTRAL
+        : SME_CLASSES.has(s.sizeClass)
+          ? 1
+          : 0
+      : NEUTRAL;
+}
+
+function total(ctx: QueryContext, v: Float64Array): number {
+  if (ctx.weightSum === 0) return 0;
+  const w = ctx.weights;
+  let sum = 0;
+  for (let i = 0; i < CRITERIA.length; i++) sum += w[CRITERIA[i] as Criterion] * (v[i] as number);
+  return sum / ctx.weightSum;
+}
+
+function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
+  const info = ctx.index.docs[doc];
+  const r = ctx.req;
+  if (!info) return '';
+  const s = info.supplier;
+  switch (c) {
+    case 'capability': {
+      const stated = [...r.capabilities.scianCodes, ...ctx.tagIds];
+      if (stated.length === 0) return 'no capability stated';
+      const held = [...s.scianCodes.filter((x) => r.capabilities.scianCodes.some((q) => x.startsWith(q.replace(/\D/g, '')))), ...s.processTags.filter((t) => ctx.tagIds.includes(t))];
+      return held.length ? `holds ${held.join(', ')}` : `none of ${stated.join(', ')}`;
+    }
+    case 'text': {
+      const m = ctx.index.text.matchedTerms(doc, ctx.terms).slice(0, 6);
+      return m.length ? `matches ${m.join(', ')}` : 'no words in common';
+    }
+    case 'codes':
+      return v > 0 ? 'classification codes in common with past work or profile' : 'no classification code in common';
+    case 'certificates': {
+      if (ctx.certs.length === 0) return 'no certificate asked';
+      const parts: string[] = [];
+      for (const q of ctx.certs) {
+        const b = bestCertificate(s, q, ctx.day);
+        const name = standardName(q.standardId);
+        if (!b) parts.push(`${name}: none valid`);
+        else {
+          let p = `${name}: ${b.status}${b.status === 'declared' ? ' (scores below verified)' : ''}`;
+          if (r.deadline && b.cert.validTo < isoDay(r.deadline)) p += `, expires ${b.cert.validTo} before the deadline`;
+          parts.push(p);
+        }
+      }
+      return parts.join('; ');
+    }
+    case 'tier':
+      return r.maxTier ? (info.bestTier ? `serves at tier ${info.bestTier}, asked tier ${r.maxTier}` : 'no tier declared') : 'no tier asked';
+    case 'distance': {
+      if (!r.location) return 'no location asked';
+      const d = nearestKm(info.coords, r.location.lat, r.location.lon);
+      return Number.isFinite(d) ? `nearest facility ${Math.round(d)} km away` : 'no facility coordinates';
+    }
+    case 'capacity':
+      if (!r.volume) return 'no volume asked';
+      if (!s.capacity || s.capacity.unit !== r.volume.unit) return 'capacity not comparable (different or no unit): neutral';
+      return `${s.capacity.amountPerMonth} of ${r.volume.amountPerMonth} ${r.volume.unit}`;
+    case 'trackRecord':
+      return `${info.trackRecordCount} past contract${info.trackRecordCount === 1 ? '' : 's'}`;
+    case 'buyerHistory': {
+      if (!ctx.buyerHistory) return 'no buyer given';
+      const n = ctx.buyerHistory.get(doc)?.count ?? 0;
+      return `${n} past contract${n === 1 ? '' : 's'} with this buyer`;
+    }
+    case 'recency':
+      return Number.isNaN(info.lastDay) ? 'no dated contract' : `latest contract ${new Date(info.lastDay * 86_400_000).toISOString().slice(0, 10)}`;
+    case 'qualification':
+      return typeof s.qualification === 'number' ? `audit score ${s.qualification}` : 'no audit yet: neutral';
+    case 'preference':
+      if (!r.sizePreference) return 'no size preference';
+      return s.sizeClass ? `${s.sizeClass} company` : 'size unknown: neutral';
+  }
+}
+
+function explain(ctx: QueryContext, doc: number, v: Float64Array): ExplanationEntry[] {
+  const out: ExplanationEntry[] = [];
+  for (let i = 0; i < CRITERIA.length; i++) {
+    const c = CRITERIA[i] as Criterion;
+    const weight = ctx.weights[c];
+    const value = v[i] as number;
+    out.push({
+      criterion: c,
+      weight,
+      value,
+      contribution: ctx.weightSum === 0 ? 0 : (weight * value) / ctx.weightSum,
+      note: note(ctx, doc, c, value),
+    });
+  }
+  return out;
+}
+
+function capabilityConstraint(index: MatchIndex, r: EngineRequirement): ConstraintSet | undefined {
+  const codes = r.capabilities.scianCodes.map((c) => c.replace(/\D/g, '').slice(0, 6)).filter((c) => c.length >= 2);
+  const tags = r.capabilities.processTags;
+  if (codes.length === 0 && tags.length === 0) return undefined;
+  const pass = new Bitset(index.capacity);
+  for (const c of codes) {
+    const b = index.set(`scian:${c}`);
+    if (b) pass.orInPlace(b);
+  }
+  for (const t of tags) {
+    const b = index.set(`tag:${t}`);
+    if (b) pass.orInPlace(b);
+  }
+  const wanted = [...codes.map((c) => `SCIAN ${c}`), ...tags.map((t) => processTag(t)?.en ?? t)].join(' or ');
+  return {
+    kind: 'capability',
+    pass,
+    gap: () => ({ constraint: 'capability', gap: `none of ${wanted}`, fix: `add ${wanted} to the profile` }),
+  };
+}
+
+function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: string, deadline: string | undefined): ConstraintSet {
+  const pass = new Bitset(index.capacity);
+  const holders = new Bitset(index.capacity);
+  for (const id of standardsSatisfying(q.standardId)) {
+    const b = index.set(`cert:${id}`);
+    if (b) holders.orInPlace(b);
+  }
+  holders.forEach((d) => {
+    const s = index.docs[d]?.supplier;
+    if (!s) return;
+    const b = bestCertificate(s, q, day);
+    if (b && (!q.verifiedOnly || b.status === 'verified')) pass.add(d);
+  });
+  const name = standardName(q.standardId);
+  return {
+    kind: 'certificate',
+    pass,
+    gap: (d) => {
+      const s = index.docs[d]?.supplier;
+      const ok = new Set(standardsSatisfying(q.standardId));
+      const held = (s?.certificates ?? []).filter((c) => ok.has(c.standardId));
+      const best = s ? bestCertificate(s, q, day) : undefined;
+      if (best && q.verifiedOnly)
+        return { constraint: 'certificate', gap: `${name} declared, not verified`, fix: `have the ${name} certificate verified` };
+      const latest = [...held].sort((a, b) => (a.validTo < b.validTo ? 1 : -1))[0];
+      if (latest?.status === 'revoked')
+        return { constraint: 'certificate', gap: `${name} revoked`, fix: `obtain a new ${name} certificate` };
+      if (latest && (latest.status === 'expired' || latest.validTo < day))
+        return { constraint: 'certificate', gap: `${name} expired on ${latest.validTo}`, fix: `renew ${name}${deadline ? ` before ${deadline}` : ''}` };
+      if (latest && latest.validFrom > day)
+        return { constraint: 'certificate', gap: `${name} valid only from ${latest.validFrom}`, fix: `wait for or bring forward the ${name} certificate` };
+      return { constraint: 'certificate', gap: `no valid ${name} certificate`, fix: `obtain ${name} certification` };
+    },
+  };
+}
+
+function radiusConstraint(index: MatchIndex, loc: { lat: number; lon: number; radiusKm: number }): ConstraintSet {
+  const pass = new Bitset(index.capacity);
+  for (const cell of cellsWithin(loc.lat, loc.lon, loc.radiusKm)) {
+    for (const d of index.grid.get(cell) ?? []) {
+      if (pass.has(d)) continue;
+      const info = index.docs[d];
+      if (info && nearestKm(info.coords, loc.lat, loc.lon) <= loc.radiusKm) pass.add(d);
+    }
+  }
+  return {
+    kind: 'radius',
+    pass,
+    gap: (d) => {
+      const info = index.docs[d];
+      const km = info ? nearestKm(info.coords, loc.lat, loc.lon) : Number.POSITIVE_INFINITY;
+      return Number.isFinite(km)
+        ? { constraint: 'radius', gap: `nearest facility ${Math.round(km)} km away, radius ${loc.radiusKm} km`, fix: `a facility within ${loc.radiusKm} km` }
+        : { constraint: 'radius', gap: 'no facility with coordinates', fix: 'add facility coordinates to the profile' };
+    },
+  };
+}
+
+function tierConstraint(index: MatchIndex, maxTier: number): ConstraintSet {
+  const pass = new Bitset(index.capacity);
+  for (let t = 1; t <= maxTier; t++) {
+    const b = index.set(`tier:${t}`);
+    if (b) pass.orInPlace(b);
+  }
+  return {
+    kind: 'tier',
+    pass,
+    gap: (d) => {
+      const t = index.docs[d]?.bestTier ?? 0;
+      return t
+        ? { constraint: 'tier', gap: `serves at tier ${t}, asked tier ${maxTier} or closer to the OEM`, fix: `qualify as a tier ${maxTier} supplier` }
+        : { constraint: 'tier', gap: 'no tier declared', fix: `declare the tier served (tier ${maxTier} or closer)` };
+    },
+  };
+}
+
+function sizeConstraint(index: MatchIndex): ConstraintSet {
+  const pass = new Bitset(index.capacity);
+  for (const c of SME_CLASSES) {
+    const b = index.set(`size:${c}`);
+    if (b) pass.orInPlace(b);
+  }
+  return {
+    kind: 'size',
+    pass,
+    gap: (d) => {
+      const c = index.docs[d]?.supplier.sizeClass;
+      return c
+        ? { constraint: 'size', gap: `${c} company; the requirement is for SMEs only`, fix: 'apply through an SME partner' }
+        : { constraint: 'size', gap: 'size class unknown; the requirement is for SMEs only', fix: 'declare employees and sales so the size class is derived' };
+    },
+  };
+}
+
+export function hardConstraints(index: MatchIndex, r: EngineRequirement): ConstraintSet[] {
+  const day = isoDay(r.evaluationDate);
+  const out: ConstraintSet[] = [];
+  const cap = capabilityConstraint(index, r);
+  if (cap) out.push(cap);
+  for (const q of r.mustHaveCertificates) out.push(certificateConstraint(index, q, day, r.deadline ? isoDay(r.deadline) : undefined));
+  if (r.location && r.location.radiusKm > 0) out.push(radiusConstraint(index, r.location));
+  if (r.maxTier) out.push(tierConstraint(index, r.maxTier));
+  if (r.sizePreference === 'sme-only') out.push(sizeConstraint(index));
+  return out;
+}
+
+/** Keeps the best `k` (score desc, supplier id asc) of a stream, as a binary heap with the worst on top. */
+class TopK {
+  private readonly heap: { doc: number; score: number; id: string }[] = [];
+  constructor(private readonly k: number) {}
+
+  private worse(a: { score: number; id: string }, b: { score: number; id: string }): boolean {
+    return a.score < b.score || (a.score === b.score && a.id > b.id);
+  }
+
+  push(doc: number, score: number, id: string): void {
+    if (this.k <= 0) return;
+    const h = this.heap;
+    const item = { doc, score, id };
+    if (h.length < this.k) {
+      h.push(item);
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(h[i] as typeof item, h[p] as typeof item)) break;
+        [h[i], h[p]] = [h[p] as typeof item, h[i] as typeof item];
+        i = p;
+      }
+      return;
+    }
+    if (!this.worse(h[0] as typeof item, item)) return;
+    h[0] = item;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.worse(h[l] as typeof item, h[m] as typeof item)) m = l;
+      if (r < h.length && this.worse(h[r] as typeof item, h[m] as typeof item)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as typeof item, h[i] as typeof item];
+      i = m;
+    }
+  }
+
+  sorted(): { doc: number; score: number; id: string }[] {
+    return [...this.heap].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions): QueryContext {
+  const weights = resolveWeights(options.weights);
+  const weightSum = CRITERIA.reduce((s, c) => s + weights[c], 0);
+  const terms = queryTerms(r);
+  const textScores = new Float64Array(index.capacity);
+  index.text.score(terms, textScores);
+  const cq = codeQuery(r);
+  const codeScores = new Float64Array(cq.length > 0 ? index.capacity : 0);
+  if (cq.length > 0) index.codes.score(cq, codeScores);
+  const stated = r.capabilities.scianCodes.length > 0 || r.capabilities.processTags.length > 0;
+  const tagIds = stated
+    ? [...r.capabilities.processTags]
+    : findProcessTags(requirementText(r)).map((t) => t.id);
+  let buyerHistory: Map<number, BuyerHistory> | undefined;
+  const keys = buyerKeys(r.buyerId, r.buyerName);
+  if (keys.length > 0) {
+    buyerHistory = new Map();
+    for (const k of keys)
+      for (const [d, h] of index.buyers.get(k) ?? []) {
+        const prev = buyerHistory.get(d);
+        if (!prev || prev.count < h.count) buyerHistory.set(d, h);
+      }
+  }
+  return {
+    index,
+    req: r,
+    day: isoDay(r.evaluationDate),
+    evalDay: dayNumber(isoDay(r.evaluationDate)),
+    weights,
+    weightSum,
+    terms,
+    textScores,
+    codeScores,
+    textMax: 0,
+    codeMax: 0,
+    capFit: buildCapabilityFit(index, r.capabilities.scianCodes, r.capabilities.processTags),
+    tagIds,
+    buyerHistory,
+    trackMax: 0,
+    buyerMax: 0,
+    certs: [...r.mustHaveCertificates, ...r.niceToHaveCertificates],
+  };
+}
+
+/** Normalisers (best text score, most contracts …) over the suppliers being ranked, so values span 0..1. */
+function calibrate(ctx: QueryContext, population: Bitset): void {
+  const { textScores, codeScores, index } = ctx;
+  population.forEach((d) => {
+    const t = textScores[d] as number;
+    if (t > ctx.textMax) ctx.textMax = t;
+    if (codeScores.length > 0) {
+      const c = codeScores[d] as number;
+      if (c > ctx.codeMax) ctx.codeMax = c;
+    }
+    const n = index.docs[d]?.trackRecordCount ?? 0;
+    if (n > ctx.trackMax) ctx.trackMax = n;
+    const b = ctx.buyerHistory?.get(d)?.count ?? 0;
+    if (b > ctx.buyerMax) ctx.buyerMax = b;
+  });
+}
+
+/**
+ * Ranks the suppliers of `index` for a requirement: hard constraints (capability when stated, must-have
+ * certificates valid on the evaluation date, radius from the nearest facility, tier, SMEs only) select the
+ * candidates; a weighted mean of normalised criteria orders them, ties broken by supplier id; suppliers that
+ * fail one or two hard constraints come back as near misses with each gap and its fix.
+ */
+export function match(index: MatchIndex, r: EngineRequirement, options: MatchOptions = {}): MatchResult {
+  const limit = Math.max(0, options.limit ?? 20);
+  const offset = Math.max(0, options.offset ?? 0);
+  const nearMissLimit = Math.max(0, options.nearMissLimit ?? 10);
+  const ctx = context(index, r, options);
+  const constraints = hardConstraints(index, r);
+  const candidates = index.alive.clone();
+  for (const c of constraints) candidates.andInPlace(c.pass);
+  const near = constraints.length > 0 && nearMissLimit > 0 ? failingOneOrTwo(index.alive, constraints.map((c) => c.pass)) : undefined;
+  const population = near ? candidates.or(near) : candidates;
+  calibrate(ctx, population);
+
+  const v = new Float64Array(CRITERIA.length);
+  const top = new TopK(offset + limit);
+  let count = 0;
+  candidates.forEach((d) => {
+    const info = index.docs[d];
+    if (!info) return;
+    count++;
+    values(ctx, d, v);
+    top.push(d, total(ctx, v), info.supplier.id);
+  });
+  const page = top.sorted().slice(offset, offset + limit);
+  const out: Candidate[] = page.map(({ doc, score, id }) => {
+    values(ctx, doc, v);
+    return { supplierId: id, score, explanation: explain(ctx, doc, v) };
+  });
+
+  const nearMisses: NearMiss[] = [];
+  if (near) {
+    const nearTop = new TopK(nearMissLimit);
+    near.forEach((d) => {
+      const info = index.docs[d];
+      if (!info) return;
+      values(ctx, d, v);
+      nearTop.push(d, total(ctx, v), info.supplier.id);
+    });
+    for (const { doc, score, id } of nearTop.sorted())
+      nearMisses.push({ supplierId: id, score, failed: constraints.filter((c) => !c.pass.has(doc)).map((c) => c.gap(doc)) });
+  }
+  return { candidates: out, nearMisses, total: count };
+}
+
+/** Every supplier meeting the hard constraints with its score (no explanations): for evaluation and bulk use. */
+export function scoreAll(index: MatchIndex, r: EngineRequirement, options: MatchOptions = {}): { supplierId: string; score: number }[] {
+  const ctx = context(index, r, options);
+  const candidates = index.alive.clone();
+  for (const c of hardConstraints(index, r)) candidates.andInPlace(c.pass);
+  calibrate(ctx, candidates);
+  const v = new Float64Array(CRITERIA.length);
+  const out: { supplierId: string; score: number }[] = [];
+  candidates.forEach((d) => {
+    const info = index.docs[d];
+    if (!info) return;
+    values(ctx, d, v);
+    out.push({ supplierId: info.supplier.id, score: total(ctx, v) });
+  });
+  return out;
+}

@@ -1,0 +1,171 @@
+import { Bitset } from './bitset.js';
+
+export interface Bm25Params {
+  readonly k1: number;
+  readonly b: number;
+}
+
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
+
+/** A query term with a weight (1 for the requirement's own words, less for synonyms). */
+export interface WeightedTerm {
+  readonly term: string;
+  readonly weight: number;
+}
+
+interface Posting {
+  docs: number[];
+  tfs: number[];
+}
+
+/**
+ * Inverted index with BM25 scoring (Lucene's non-negative IDF). Documents are ordinals handed in by the
+ * caller; removing one marks it dead (its postings are skipped and the statistics corrected) so that updates
+ * cost O(document), not O(index). Dead postings are dropped lazily when a term's list is mostly dead.
+ */
+export class TextIndex {
+  private readonly termIds = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private readonly postings: Posting[] = [];
+  private readonly df: number[] = [];
+  private readonly deadInPosting: number[] = [];
+  /** Per document: its distinct term ids and their frequencies (for removal and for explanations). */
+  private readonly docTerms: (Uint32Array | undefined)[] = [];
+  private readonly docTfs: (Uint16Array | undefined)[] = [];
+  private docLen = new Float64Array(1024);
+  private readonly alive = new Bitset();
+  private liveDocs = 0;
+  private totalLen = 0;
+
+  constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
+
+  get size(): number {
+    return this.liveDocs;
+  }
+
+  add(doc: number, tokens: readonly string[]): void {
+    if (this.alive.has(doc)) this.remove(doc);
+    const tf = new Map<number, number>();
+    for (const t of tokens) {
+      let id = this.termIds.get(t);
+      if (id === undefined) {
+        id = this.terms.length;
+        this.termIds.set(t, id);
+        this.terms.push(t);
+        this.postings.push({ docs: [], tfs: [] });
+        this.df.push(0);
+        this.deadInPosting.push(0);
+      }
+      tf.set(id, (tf.get(id) ?? 0) + 1);
+    }
+    const ids = new Uint32Array(tf.size);
+    const tfs = new Uint16Array(tf.size);
+    let i = 0;
+    for (const [id, n] of tf) {
+      ids[i] = id;
+      tfs[i] = Math.min(n, 0xffff);
+      i++;
+      const p = this.postings[id] as Posting;
+      p.docs.push(doc);
+      p.tfs.push(n);
+      this.df[id] = (this.df[id] as number) + 1;
+    }
+    this.docTerms[doc] = ids;
+    this.docTfs[doc] = tfs;
+    if (doc >= this.docLen.length) {
+      const next = new Float64Array(Math.max(doc + 1, this.docLen.length * 2));
+      next.set(this.docLen);
+      this.docLen = next;
+    }
+    this.docLen[doc] = tokens.length;
+    this.totalLen += tokens.length;
+    this.liveDocs++;
+    this.alive.add(doc);
+  }
+
+  remove(doc: number): void {
+    if (!this.alive.has(doc)) return;
+    const ids = this.docTerms[doc];
+    if (ids) {
+      for (const id of ids) {
+        this.df[id] = (this.df[id] as number) - 1;
+        const dead = (this.deadInPosting[id] as number) + 1;
+        this.deadInPosting[id] = dead;
+        const p = this.postings[id] as Posting;
+        if (dead > 32 && dead * 2 > p.docs.length) this.compactPosting(id, doc);
+      }
+    }
+    this.alive.delete(doc);
+    this.totalLen -= this.docLen[doc] ?? 0;
+    this.liveDocs--;
+    this.docTerms[doc] = undefined;
+    this.docTfs[doc] = undefined;
+  }
+
+  private compactPosting(id: number, removing: number): void {
+    const p = this.postings[id] as Posting;
+    const docs: number[] = [];
+    const tfs: number[] = [];
+    for (let i = 0; i < p.docs.length; i++) {
+      const d = p.docs[i] as number;
+      if (d !== removing && this.alive.has(d)) {
+        docs.push(d);
+        tfs.push(p.tfs[i] as number);
+      }
+    }
+    this.postings[id] = { docs, tfs };
+    this.deadInPosting[id] = 0;
+  }
+
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    const df = id === undefined ? 0 : (this.df[id] as number);
+    return Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Adds each live document's BM25 score for the query into `scores` (indexed by ordinal) and returns the
+   * ordinals touched, each once. `scores` must be zero for every ordinal on entry.
+   */
+  score(query: readonly WeightedTerm[], scores: Float64Array): number[] {
+    const touched: number[] = [];
+    if (this.liveDocs === 0) return touched;
+    const { k1, b } = this.params;
+    const avg = this.totalLen / this.liveDocs || 1;
+    const docLen = this.docLen;
+    const aliveWords = this.alive.words;
+    for (const { term, weight } of query) {
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
+      const df = this.df[id] as number;
+      if (df === 0) continue;
+      const idf = weight * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
+      const p = this.postings[id] as Posting;
+      const docs = p.docs;
+      const tfs = p.tfs;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i] as number;
+        if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) === 0) continue;
+        const tf = tfs[i] as number;
+        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * (docLen[d] as number)) / avg));
+        if (scores[d] === 0) touched.push(d);
+        scores[d] = (scores[d] as number) + s;
+      }
+    }
+    return touched;
+  }
+
+  /** The query terms a document contains, most frequent first (for explanations). */
+  matchedTerms(doc: number, query: readonly WeightedTerm[]): string[] {
+    const ids = this.docTerms[doc];
+    const tfs = this.docTfs[doc];
+    if (!ids || !tfs) return [];
+    const found: { term: string; tf: number }[] = [];
+    const wanted = new Set(query.map((q) => q.term));
+    for (let i = 0; i < ids.length; i++) {
+      const term = this.terms[ids[i] as number] as string;
+      if (wanted.has(term)) found.push({ term, tf: tfs[i] as number });
+    }
+    return found.sort((x, y) => y.tf - x.tf || (x.term < y.term ? -1 : 1)).map((f) => f.term);
+  }
+}
