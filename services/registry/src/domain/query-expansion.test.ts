@@ -36,7 +36,11 @@ describe('stem', () => {
 
 describe('queryTerms', () => {
   it('folds accents and drops Spanish and English stop words', () => {
-    expect(queryTerms('Inyección de plástico para la industria')).toEqual(['inyeccion', 'plastico', 'industria']);
+    expect(queryTerms('Inyección de plástico para la industria')).toEqual([
+      'inyeccion',
+      'plastico',
+      'industria',
+    ]);
     expect(queryTerms('the machining of aluminium parts')).toEqual(['machin', 'aluminium', 'part']);
   });
 

@@ -12,19 +12,107 @@ import { findProcessTags, foldTokens, searchScian } from '@vinculo/taxonomy';
 
 const STOP_WORDS: ReadonlySet<string> = new Set([
   // Spanish
-  'a', 'al', 'ante', 'con', 'contra', 'de', 'del', 'desde', 'e', 'el', 'en', 'entre', 'es', 'esta', 'este',
-  'hacia', 'hasta', 'la', 'las', 'lo', 'los', 'mas', 'o', 'para', 'pero', 'por', 'que', 'se', 'sin', 'sobre',
-  'su', 'sus', 'u', 'un', 'una', 'unas', 'unos', 'y', 'otro', 'otra', 'otros', 'otras', 'muy', 'como',
+  'a',
+  'al',
+  'ante',
+  'con',
+  'contra',
+  'de',
+  'del',
+  'desde',
+  'e',
+  'el',
+  'en',
+  'entre',
+  'es',
+  'esta',
+  'este',
+  'hacia',
+  'hasta',
+  'la',
+  'las',
+  'lo',
+  'los',
+  'mas',
+  'o',
+  'para',
+  'pero',
+  'por',
+  'que',
+  'se',
+  'sin',
+  'sobre',
+  'su',
+  'sus',
+  'u',
+  'un',
+  'una',
+  'unas',
+  'unos',
+  'y',
+  'otro',
+  'otra',
+  'otros',
+  'otras',
+  'muy',
+  'como',
   // English
-  'an', 'and', 'any', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'into', 'is', 'it', 'its', 'of',
-  'on', 'or', 'our', 'that', 'the', 'their', 'this', 'to', 'with', 'we', 'who',
+  'an',
+  'and',
+  'any',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'for',
+  'from',
+  'in',
+  'into',
+  'is',
+  'it',
+  'its',
+  'of',
+  'on',
+  'or',
+  'our',
+  'that',
+  'the',
+  'their',
+  'this',
+  'to',
+  'with',
+  'we',
+  'who',
 ]);
 
 // Longest first. Every rule only removes a suffix, so a stem is a prefix of its word and `stem:*` still
 // matches the word itself; the rules are deliberately few: prefix matching absorbs what they miss.
 const SUFFIXES: readonly string[] = [
-  'amientos', 'imientos', 'amiento', 'imiento', 'aciones', 'iciones', 'ations', 'ation', 'acion', 'icion',
-  'iendo', 'ando', 'ados', 'adas', 'idos', 'idas', 'ado', 'ada', 'ido', 'ida', 'ings', 'ing', 'ies', 'ed',
+  'amientos',
+  'imientos',
+  'amiento',
+  'imiento',
+  'aciones',
+  'iciones',
+  'ations',
+  'ation',
+  'acion',
+  'icion',
+  'iendo',
+  'ando',
+  'ados',
+  'adas',
+  'idos',
+  'idas',
+  'ado',
+  'ada',
+  'ido',
+  'ida',
+  'ings',
+  'ing',
+  'ies',
+  'ed',
 ];
 const MIN_STEM = 4;
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
@@ -39,7 +127,8 @@ export function stem(word: string): string {
     return word.slice(0, -2);
   }
   // Plain plural, but not "-ss" ("process") nor "-us"/"-is".
-  if (word.endsWith('s') && word.length - 1 >= MIN_STEM && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+  if (word.endsWith('s') && word.length - 1 >= MIN_STEM && !/(ss|us|is)$/.test(word))
+    return word.slice(0, -1);
   return word;
 }
 
@@ -90,7 +179,9 @@ export function expandQuery(text: string): ExpandedQuery {
   const scianCodes = terms.length === 0 ? [] : scianClassesNamedBy(terms);
   const parts = [
     ...terms.map((t) => `${t}:*`),
-    ...phrases.slice(0, MAX_PHRASES).map((p) => (p.length === 1 ? `${p[0]}:*` : `(${p.map(phraseTerm).join(' <-> ')})`)),
+    ...phrases
+      .slice(0, MAX_PHRASES)
+      .map((p) => (p.length === 1 ? `${p[0]}:*` : `(${p.map(phraseTerm).join(' <-> ')})`)),
   ];
   return {
     terms,
