@@ -277,3 +277,8 @@ export type TrackRecordRow = Selectable<TrackRecordTable>;
 export type Certificate = Selectable<CertificatesTable>;
 export type Mandate = Selectable<MandatesTable>;
 export type VerificationRequest = Selectable<VerificationRequestsTable>;
+
+// 0004_mandates.sql: merged into MandatesTable above (same-module interface merging).
+export interface MandatesTable {
+  end_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
