@@ -752,3 +752,50 @@ describe('bad input to the mandate routes', () => {
     }
   }, 120_000);
 });
+
+describe('OpenAPI', () => {
+  it('documents the mandate routes', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/mandates', '/mandates/{mandateId}', '/mandates/{mandateId}/end']),
+    );
+  });
+});
+
+describe('repeated and concurrent grants', () => {
+  it('answers a repeated Idempotency-Key with the first response, and lets only one of five racing grants through', async () => {
+    const supplier = await signup(h.app, 'supplier');
+    const bureau = await signup(h.app, 'bureau');
+    const payload = { bureauOrgId: bureau.orgId, scopes: ['view'], commission: { basisPoints: 150 } };
+    const send = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/mandates',
+        headers: { ...bearer(supplier.accessToken), 'idempotency-key': 'grant-1' },
+        payload,
+      });
+    const first = await send();
+    const replay = await send();
+    expect(first.statusCode).toBe(201);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.json<MandateBody>().id).toBe(first.json<MandateBody>().id);
+
+    const other = await signup(h.app, 'bureau');
+    const race = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        grant(supplier, { bureauOrgId: other.orgId, scopes: ['apply'], commission: { basisPoints: 0 } }),
+      ),
+    );
+    expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
+    const listed = (
+      await h.app.inject({
+        method: 'GET',
+        url: '/mandates?status=active',
+        headers: bearer(supplier.accessToken),
+      })
+    ).json<Page>();
+    expect(listed.items).toHaveLength(2);
+  });
+});
