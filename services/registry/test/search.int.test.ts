@@ -1,12 +1,10 @@
 /**
- * Supplier search and public profiles against the real database. Suppliers are seeded through sign-up and then
- * direct inserts of their profile rows (with a search_text folded the way profiles keep it), so these tests do
- * not depend on the profile routes.
+ * Supplier search and public profiles against the real database. Suppliers are seeded through the API (sign-up,
+ * organisation, profile, facility); certificates, mandates and verification requests are inserted directly.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@vinculo/service-kit/db';
-import { foldText, listProcessTags, scianCode } from '@vinculo/taxonomy';
 import { bearer, signup, startRegistry, type Harness } from './harness.js';
 
 let h: Harness;
@@ -90,19 +88,6 @@ const SEEDS = {
 } satisfies Record<string, Seed>;
 type Key = keyof typeof SEEDS;
 
-/** The profile helper's rule: name, descriptions, SCIAN titles, tag names and synonyms, accent-folded. */
-function searchText(s: Seed): string {
-  const tags = listProcessTags().filter((t) => s.tags?.includes(t.id));
-  return foldText(
-    [
-      s.name,
-      s.descriptionEs,
-      ...s.scian.map((c) => scianCode(c)?.title ?? ''),
-      ...tags.flatMap((t) => [t.es, t.en, ...t.synonyms]),
-    ].join(' '),
-  );
-}
-
 const org: Record<Key, string> = {} as Record<Key, string>;
 const certificateOf: Partial<Record<Key, string>> = {};
 let owner: Account;
@@ -114,47 +99,49 @@ let auditorAssigned: Account;
 let auditorUnassigned: Account;
 let bareSupplier: Account;
 
+// Employees and annual sales (MXN millions) the taxonomy's size rule turns into each size class.
+const SIZE_INPUT = {
+  micro: { employees: 5, annualSalesMxnMillions: 3 },
+  small: { employees: 30, annualSalesMxnMillions: 40 },
+  medium: { employees: 150, annualSalesMxnMillions: 200 },
+  large: { employees: 800, annualSalesMxnMillions: 2000 },
+} as const;
+
+/**
+ * Through the API: sign-up, organisation name, profile and facility (the profile routes keep search_text).
+ * Certificates are inserted directly: expired and revoked ones cannot be made through the API today.
+ */
 async function seedSupplier(key: Key, s: Seed) {
   const acct = await signup(h.app, 'supplier');
-  const db = h.database.db;
-  await db.updateTable('organizations').set({ name: s.name }).where('id', '=', acct.orgId).execute();
-  await db
-    .insertInto('supplier_profiles')
-    .values({
-      org_id: acct.orgId,
-      description_es: s.descriptionEs,
-      scian_codes: s.scian,
-      process_tags: s.tags ?? [],
-      size_class: s.size,
-      tiers: JSON.stringify(s.tiers ?? []),
-      rfc: 'MBA010101AB1',
-      contact: JSON.stringify({
-        name: 'Ana Pérez',
-        email: `ventas-${key}@example.mx`,
-        phone: '+52 442 555 0101',
-      }),
-      employees: 40,
-      annual_sales_mxn_millions: 30,
-      search_text: searchText(s),
-    })
-    .execute();
+  const auth = bearer(acct.accessToken);
+  const call = async (method: 'PATCH' | 'PUT' | 'POST', url: string, payload: object) => {
+    const res = await h.app.inject({ method, url, headers: auth, payload });
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return res.json<Record<string, unknown>>();
+  };
+  await call('PATCH', `/organizations/${acct.orgId}`, { name: s.name });
+  const profile = await call('PUT', `/suppliers/${acct.orgId}/profile`, {
+    description: { es: s.descriptionEs },
+    scianCodes: s.scian,
+    processTags: s.tags ?? [],
+    tiers: s.tiers ?? [],
+    rfc: 'MBA010101AB1',
+    contact: { name: 'Ana Pérez', email: `ventas-${key}@example.mx`, phone: '+52 442 555 0101' },
+    ...SIZE_INPUT[s.size],
+  });
+  expect(profile.sizeClass).toBe(s.size);
   const f = s.facility;
-  await db
-    .insertInto('facilities')
-    .values({
-      id: newId(),
-      org_id: acct.orgId,
-      name: f.name,
-      state_code: f.state,
-      municipality: f.municipality,
-      lat: f.lat,
-      lon: f.lon,
-      industrial_park: f.park ?? null,
-    })
-    .execute();
+  await call('POST', `/suppliers/${acct.orgId}/facilities`, {
+    name: f.name,
+    stateCode: f.state,
+    municipality: f.municipality,
+    lat: f.lat,
+    lon: f.lon,
+    ...(f.park ? { industrialPark: f.park } : {}),
+  });
   if (s.certificate) {
     const id = newId();
-    await db
+    await h.database.db
       .insertInto('certificates')
       .values({
         id,
@@ -435,6 +422,18 @@ describe('authorization matrix (public routes: the same public answer for everyo
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents both routes, search filters included', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }> }>();
+    expect(doc.paths['/suppliers']?.get?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['scian', 'near', 'radiusKm', 'q', 'cursor']),
+    );
+    expect(doc.paths['/suppliers/{supplierId}']?.get).toBeDefined();
+  });
+});
+
 describe('bad input', () => {
   const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -453,6 +452,7 @@ describe('bad input', () => {
     ['an unknown state', 'state=Atlantis'],
     ['an unknown size', 'size=huge'],
     ['tier 5', 'tier=5'],
+    ['an unknown industry', 'tier=2&industry=spaceships'],
     ['a blank query', 'q=%20%20'],
     ['a cursor that is not base64url JSON', 'cursor=!!!'],
     ['a forged cursor with a bad id', `cursor=${forged({ k: 'n', n: 'A', id: 'x' })}`],

@@ -25,6 +25,7 @@ import {
 } from '../db/search.repository.js';
 import { searchErrors } from '../search.errors.js';
 import { expandQuery } from './query-expansion.js';
+import { TIER_INDUSTRIES } from './suppliers.js';
 import {
   buildSnapshot,
   facilityView,
@@ -186,7 +187,7 @@ export function searchCriteria(query: SearchQuery): SearchCriteria {
   if (query.tier !== undefined || query.industry !== undefined) {
     const max = query.tier ?? 4;
     if (!Number.isInteger(max) || max < 1 || max > 4) invalid('/tier', 'tier must be 1, 2, 3 or 4');
-    if (query.industry !== undefined && !/^[a-z][a-z0-9-]{0,39}$/.test(query.industry))
+    if (query.industry !== undefined && !(TIER_INDUSTRIES as readonly string[]).includes(query.industry))
       invalid('/industry', 'industry must be an industry id such as automotive');
     c.tier = { max, ...(query.industry !== undefined ? { industry: query.industry } : {}) };
   }
