@@ -69,7 +69,28 @@ const validBodies: Record<string, object> = {
   'PATCH /organizations/:orgId/members/:userId': { role: 'admin' },
   'POST /organizations/:orgId/invitations': { email: 'nueva@example.mx', role: 'viewer' },
   'POST /organizations/:orgId/api-keys': { name: 'ERP', scopes: ['registry:read'] },
+  'PUT /suppliers/:supplierId/profile': { scianCodes: ['332710'], processTags: [], materials: [], tiers: [], exportExperience: { exports: false, markets: [] }, description: {} },
+  'POST /suppliers/:supplierId/facilities': { name: 'Planta 2' },
+  'PATCH /suppliers/:supplierId/facilities/:facilityId': { name: 'Planta renombrada' },
+  'POST /suppliers/:supplierId/track-record': { title: 'Carcasas de aluminio', scianCodes: [] },
+  'POST /suppliers/:supplierId/certificates': { standardId: 'iso-9001-2015', certificateNumber: 'MX-2', issuingBody: 'Ente', validFrom: '2025-01-01', validTo: '2028-01-01' },
+  'PATCH /suppliers/:supplierId/certificates/:certificateId': { certificateNumber: 'MX-3' },
+  'POST /suppliers/:supplierId/certificates/:certificateId/revoke': { reason: 'Sustituido' },
+  'POST /suppliers/:supplierId/certificates/:certificateId/verification-requests': { auditorOrgId: '00000000-0000-4000-8000-000000000000' },
+  'POST /verification-requests/:requestId/reject': { reason: 'Alcance distinto' },
+  'PATCH /mandates/:mandateId': { scopes: ['view'] },
+  'POST /mandates/:mandateId/end': { reason: 'Fin del convenio' },
 };
+
+const PDF_PART = '--vinculo\r\nContent-Disposition: form-data; name="file"; filename="c.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\r\n--vinculo--\r\n';
+/** Uploads take multipart bodies: a small valid PDF. */
+const multipartRoutes = new Set(['POST /suppliers/:supplierId/certificates/:certificateId/document']);
+
+function bodyFor(r: RouteEntry): { payload?: string | object; headers?: Record<string, string> } {
+  if (multipartRoutes.has(key(r))) return { payload: PDF_PART, headers: { 'content-type': 'multipart/form-data; boundary=vinculo' } };
+  const payload = validBodies[key(r)];
+  return payload ? { payload } : {};
+}
 
 /** Routes that answer everyone (anonymous included) with public data. */
 const publicRoutes = new Set(['GET /suppliers/:supplierId', 'GET /suppliers/:supplierId/certificates']);
@@ -90,17 +111,17 @@ describe('object-level authorization', () => {
   it("answers 404 to an organisation calling with another organisation's ids, and 401 to anonymous callers", async () => {
     for (const r of idBearing()) {
       const url = (who: 'a' | 'b') => r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => ids[p]![who]);
-      const payload = validBodies[key(r)];
+      const body = bodyFor(r);
       const isPublic = publicRoutes.has(key(r));
-      const asB = await h.app.inject({ method: r.method as 'GET', url: url('a'), headers: bearer(b.accessToken), ...(payload ? { payload } : {}) });
+      const asB = await h.app.inject({ method: r.method as 'GET', url: url('a'), ...body, headers: { ...body.headers, ...bearer(b.accessToken) } });
       expect(asB.statusCode, `${key(r)} as another organisation`).toBe(isPublic ? 200 : 404);
       if (!isPublic) expect(asB.headers['content-type']).toContain('application/problem+json');
-      const anon = await h.app.inject({ method: r.method as 'GET', url: url('a'), ...(payload ? { payload } : {}) });
+      const anon = await h.app.inject({ method: r.method as 'GET', url: url('a'), ...body });
       expect(anon.statusCode, `${key(r)} anonymously`).toBe(isPublic ? 200 : 401);
       // Own organisation, but a sub-object (member, invitation, key) of the other organisation.
       if (r.params.length > 1 && !isPublic) {
         const mixed = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (p === 'orgId' ? ids.orgId!.a : ids[p]!.b));
-        const res = await h.app.inject({ method: r.method as 'GET', url: mixed, headers: bearer(a.accessToken), ...(payload ? { payload } : {}) });
+        const res = await h.app.inject({ method: r.method as 'GET', url: mixed, ...body, headers: { ...body.headers, ...bearer(a.accessToken) } });
         expect(res.statusCode, `${key(r)} with another organisation's sub-object`).toBe(404);
       }
     }
@@ -162,6 +183,10 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // A forged cursor with an impossible date is a 400, never a database error.
+    const forged = Buffer.from(JSON.stringify({ createdAt: '2024-13-45T99:99:99Z', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+    const bad = await h.app.inject({ method: 'GET', url: `/organizations/${a.orgId}/invitations?cursor=${forged}`, headers: bearer(a.accessToken) });
+    expect(bad.statusCode).toBe(400);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/login', '/organizations/{orgId}/members']));
   });
 });

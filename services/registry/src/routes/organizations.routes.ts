@@ -1,6 +1,6 @@
 /** Organisation profile, members, invitations and API keys. Every :orgId that is not the caller's is a 404. */
 import { Type } from 'typebox';
-import { CursorQuery, DEFAULT_PAGE_SIZE, Paginated, decodeCursor, encodeCursor, type HttpServer } from '@vinculo/service-kit/http';
+import { CursorQuery, DEFAULT_PAGE_SIZE, httpErrors, Paginated, decodeCursor, encodeCursor, type HttpServer } from '@vinculo/service-kit/http';
 import type { AuthHook } from '@vinculo/service-kit/auth';
 import * as orgs from '../domain/organizations.js';
 import type { OrganizationDeps } from '../domain/organizations.js';
@@ -16,6 +16,14 @@ const Errors = { 400: S.Problem, 401: S.Problem, 403: S.Problem, 404: S.Problem,
 const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$' });
 const UuidText = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 const PageCursor = Type.Object({ createdAt: IsoTime, id: UuidText });
+
+/** The pattern admits impossible instants (month 13); only a round trip through Date proves one is real. */
+function realInstant<T extends { createdAt: string }>(c: T | undefined): T | undefined {
+  if (c && (Number.isNaN(Date.parse(c.createdAt)) || new Date(c.createdAt).toISOString().slice(0, 19) !== c.createdAt.slice(0, 19))) {
+    throw httpErrors.INVALID_CURSOR();
+  }
+  return c;
+}
 const MemberCursor = Type.Object({ createdAt: IsoTime, userId: UuidText });
 
 export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps): void {
@@ -45,7 +53,7 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
       schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.Member), ...Errors } },
     },
     async (req) => {
-      const after = req.query.cursor ? decodeCursor(req.query.cursor, MemberCursor) : undefined;
+      const after = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, MemberCursor)) : undefined;
       const page = await orgs.listMembers(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(after ? { after } : {}) }, contextOf(req));
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
@@ -86,7 +94,7 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
       schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.Invitation), ...Errors } },
     },
     async (req) => {
-      const before = req.query.cursor ? decodeCursor(req.query.cursor, PageCursor) : undefined;
+      const before = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, PageCursor)) : undefined;
       const page = await orgs.listInvitations(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) }, contextOf(req));
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
@@ -124,7 +132,7 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
       schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.ApiKey), ...Errors } },
     },
     async (req) => {
-      const before = req.query.cursor ? decodeCursor(req.query.cursor, PageCursor) : undefined;
+      const before = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, PageCursor)) : undefined;
       const page = await orgs.listApiKeys(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) }, contextOf(req));
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },

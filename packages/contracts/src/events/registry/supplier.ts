@@ -82,7 +82,13 @@ export const SupplierSnapshot = Type.Object({
 export type SupplierSnapshot = Static<typeof SupplierSnapshot>;
 
 export const CERTIFICATE_STATUSES = ['declared', 'verified', 'rejected', 'expired', 'revoked'] as const;
-export const CertificateStatus = Type.Union(CERTIFICATE_STATUSES.map((s) => Type.Literal(s)));
+export const CertificateStatus = Type.Union([
+  Type.Literal('declared'),
+  Type.Literal('verified'),
+  Type.Literal('rejected'),
+  Type.Literal('expired'),
+  Type.Literal('revoked'),
+]);
 
 export const CertificationSnapshot = Type.Object({
   id: Uuid,
@@ -104,7 +110,7 @@ export const CertificationSnapshot = Type.Object({
 export type CertificationSnapshot = Static<typeof CertificationSnapshot>;
 
 export const MANDATE_SCOPES = ['view', 'apply', 'message'] as const;
-export const MandateScope = Type.Union(MANDATE_SCOPES.map((s) => Type.Literal(s)));
+export const MandateScope = Type.Union([Type.Literal('view'), Type.Literal('apply'), Type.Literal('message')]);
 
 export const MandateSnapshot = Type.Object({
   id: Uuid,
