@@ -50,7 +50,11 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   await registerCors(app, corsOrigins(config));
 
   for (const upstream of upstreams) {
-    await app.register(proxyRoutes, { upstream, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+    await app.register(proxyRoutes, {
+      upstream,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      bodyLimits: { json: config.GATEWAY_JSON_BODY_LIMIT, upload: config.GATEWAY_UPLOAD_BODY_LIMIT },
+    });
   }
 
   const aggregator = createOpenApiAggregator({

@@ -8,6 +8,8 @@ describe('gateway config', () => {
     const config = loadConfig({});
     expect(config.PORT).toBe(8080);
     expect(config.GATEWAY_RATE_LIMIT_PER_MINUTE).toBe(6000);
+    expect(config.GATEWAY_JSON_BODY_LIMIT).toBe(1_048_576);
+    expect(config.GATEWAY_UPLOAD_BODY_LIMIT).toBe(12 * 1_048_576);
     expect(corsOrigins(config)).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080']);
     expect(upstreamsFromConfig(config)).toEqual([{ name: 'registry', prefix: '/api/registry', url: 'http://127.0.0.1:3001' }]);
   });

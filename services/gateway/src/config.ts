@@ -23,6 +23,10 @@ export const gatewayEnv = {
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.int('requests per minute per client IP at the gateway', 6_000, 1),
   // Longer than the services' own 10 s handler deadline, so a slow upstream answers its own 503 first.
   UPSTREAM_TIMEOUT_MS: env.int('wait for an upstream response head before a 504', 15_000, 100),
+  // Checked at the edge before proxying (413 PAYLOAD_TOO_LARGE), so a service never has to refuse a body it is
+  // still receiving. The JSON default is the services' own body limit; uploads carry a 10 MiB file plus parts.
+  GATEWAY_JSON_BODY_LIMIT: env.int('largest body that is not multipart/form-data, in bytes', 1_048_576, 1),
+  GATEWAY_UPLOAD_BODY_LIMIT: env.int('largest multipart/form-data body, in bytes', 12 * 1_048_576, 1),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayEnv>;

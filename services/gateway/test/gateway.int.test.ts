@@ -3,7 +3,9 @@
  * upstream fastify app on a loopback port.
  */
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { createServer, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -323,6 +325,140 @@ describe('gateway with an upstream that is down', () => {
     const doc = res.json();
     expect(doc.paths['/api/registry/echo']).toBeDefined();
     expect(doc['x-vinculo-upstreams']).toEqual({ registry: 'up', audits: 'down' });
+  });
+});
+
+describe('gateway body limits at the edge', () => {
+  let app: HttpServer;
+  let base: string;
+  beforeAll(async () => {
+    app = await gateway([upstream('registry', fake.url)], {
+      GATEWAY_JSON_BODY_LIMIT: '1000',
+      GATEWAY_UPLOAD_BODY_LIMIT: '5000',
+      REDIS_PREFIX: `${iso.redisPrefix}:limits`,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+
+  /** A body sent chunked (no Content-Length), in pieces over a real connection. */
+  async function postChunked(path: string, contentType: string, pieces: Buffer[]): Promise<Response> {
+    async function* body() {
+      for (const piece of pieces) {
+        yield piece;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+      duplex: 'half',
+    });
+  }
+
+  it('answers 413 PAYLOAD_TOO_LARGE to a JSON body over GATEWAY_JSON_BODY_LIMIT by its Content-Length', async () => {
+    const res = await fetch(`${base}/api/registry/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 'x'.repeat(2_000) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE to a chunked JSON body (no Content-Length) once it passes the limit', async () => {
+    const pieces = Array.from({ length: 10 }, () => Buffer.from('x'.repeat(300)));
+    pieces.unshift(Buffer.from('{"a":"'));
+    pieces.push(Buffer.from('"}'));
+    const res = await postChunked('/api/registry/echo', 'application/json', pieces);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    // The connection is still good for the next request.
+    expect((await fetch(`${base}/api/registry/things/1`)).status).toBe(404);
+  });
+
+  it('passes a chunked JSON body within the limit through, with its length', async () => {
+    const res = await postChunked('/api/registry/echo', 'application/json', [Buffer.from('{"hello":'), Buffer.from('"mundo"}')]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ body: { hello: 'mundo' } });
+  });
+
+  it('lets a multipart body over the JSON limit through, and refuses one over GATEWAY_UPLOAD_BODY_LIMIT', async () => {
+    const type = 'multipart/form-data; boundary=b';
+    const small = await fetch(`${base}/api/registry/upload`, { method: 'POST', headers: { 'content-type': type }, body: 'a'.repeat(3_000) });
+    expect(small.status).toBe(200);
+    expect(await small.json()).toMatchObject({ bytes: 3_000 });
+
+    const big = await fetch(`${base}/api/registry/upload`, { method: 'POST', headers: { 'content-type': type }, body: 'a'.repeat(6_000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+
+    const chunked = await postChunked('/api/registry/upload', type, Array.from({ length: 6 }, () => Buffer.alloc(1_000, 'a')));
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+
+    const chunkedSmall = await postChunked('/api/registry/upload', type, Array.from({ length: 3 }, () => Buffer.alloc(1_000, 'a')));
+    expect(chunkedSmall.status).toBe(200);
+    expect(await chunkedSmall.json()).toMatchObject({ bytes: 3_000 });
+  });
+});
+
+describe('gateway in front of an upstream that answers early and resets', () => {
+  it("passes the upstream's answer through when it resets the connection after answering", async () => {
+    // Answers 413 as soon as it has the request head, sends part of a chunked body, then resets the connection
+    // while the gateway is still sending the upload.
+    const sockets = new Set<Socket>();
+    const raw = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        const problem = JSON.stringify({ status: 413, code: 'REGISTRY_DOCUMENT_TOO_LARGE' });
+        socket.write(
+          'HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/problem+json\r\nconnection: close\r\n' +
+            `transfer-encoding: chunked\r\n\r\n${problem.length.toString(16)}\r\n${problem}\r\n`,
+        );
+        setTimeout(() => socket.resetAndDestroy(), 50);
+      });
+    });
+    raw.listen(0, '127.0.0.1');
+    await once(raw, 'listening');
+    try {
+      const rawUrl = `http://127.0.0.1:${(raw.address() as { port: number }).port}`;
+      const app = await gateway([upstream('registry', rawUrl)], { REDIS_PREFIX: `${iso.redisPrefix}:early` });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as { port: number };
+      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: '/api/registry/upload', headers: { 'content-type': 'multipart/form-data; boundary=b' } },
+          (r) => {
+            let body = '';
+            r.setEncoding('utf8');
+            r.on('data', (c: string) => (body += c));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+            r.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        // Chunked, slowly: still sending when the upstream resets.
+        let sent = 0;
+        const tick = setInterval(() => {
+          if (sent++ >= 20 || req.destroyed) {
+            clearInterval(tick);
+            req.end();
+            return;
+          }
+          req.write(Buffer.alloc(10_000, 'a'));
+        }, 10);
+      });
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.body)).toEqual({ status: 413, code: 'REGISTRY_DOCUMENT_TOO_LARGE' });
+    } finally {
+      for (const s of sockets) s.destroy();
+      raw.close();
+    }
   });
 });
 

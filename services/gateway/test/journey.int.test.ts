@@ -102,18 +102,15 @@ describe('bad input through the gateway', () => {
   const bigSignup = (): RequestInit =>
     json({ ...signupBody(`big-${randomUUID()}@example.mx`), name: 'x'.repeat(2 * 1024 * 1024) });
 
-  // Loosened because of the KNOWN BUG below: today the answer is the registry's 413 or the gateway's 503.
-  it('refuses a 2 MB signup body with problem+json and a code', async () => {
-    const res = await fetch(`${api}/auth/signup`, bigSignup());
-    expect([413, 503]).toContain(res.status);
-    await expectProblem(res, res.status);
+  it('refuses a 2 MB signup body 413 PAYLOAD_TOO_LARGE with problem+json', async () => {
+    const problem = await expectProblem(await fetch(`${api}/auth/signup`, bigSignup()), 413);
+    expect(problem.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  // KNOWN BUG (expected to fail until fixed; then drop `.fails`): the registry refuses an oversized body at once
-  // (413, `connection: close`) while the gateway is still streaming it, and about half the time the gateway
-  // reports that as 503 GATEWAY_UPSTREAM_UNAVAILABLE instead of passing the 413 through (measured: 16/30 at
-  // 2 MB, 8/30 at 1.1 MB). Twenty tries make an all-413 run by chance ~1e-6 likely.
-  it.fails('passes the registry 413 PAYLOAD_TOO_LARGE through for every 2 MB body (20 tries)', async () => {
+  // Was a bug: the registry refused the body at once (413, `connection: close`) while the gateway was still
+  // streaming it, and about half the time the gateway reported that as 503 GATEWAY_UPSTREAM_UNAVAILABLE (16/30 at
+  // 2 MB). The gateway now decides at the edge (GATEWAY_JSON_BODY_LIMIT); twenty tries would show any relapse.
+  it('answers 413 PAYLOAD_TOO_LARGE for every 2 MB body (20 tries)', async () => {
     for (let i = 0; i < 20; i++) {
       const problem = await expectProblem(await fetch(`${api}/auth/signup`, bigSignup()), 413);
       expect(problem.code).toBe('PAYLOAD_TOO_LARGE');
@@ -154,11 +151,9 @@ describe('the gateway itself', () => {
     expect(await docs.json()).toMatchObject({ openapi: '3.1.0', paths: expect.any(Object) });
   });
 
-  // KNOWN BUG (expected to fail until fixed; then drop `.fails`): the registry's own GET /openapi.json answers
-  // 500 — its routes declare `security: [{ bearer: [] }]` but the service-kit swagger config declares no
-  // components.securitySchemes.bearer, so @fastify/swagger throws "Cannot read properties of undefined (reading
-  // 'bearer')". The gateway then marks the registry document 'down' and serves no /api/registry paths.
-  it.fails('lists the registry login path in the aggregated OpenAPI document', async () => {
+  // Was a bug: the registry's GET /openapi.json answered 500 (routes declared `security: [{ bearer: [] }]` with no
+  // components.securitySchemes.bearer), so the gateway marked its document 'down' and served no /api/registry paths.
+  it('lists the registry login path in the aggregated OpenAPI document', async () => {
     const docs = await fetch(`${stack.gatewayUrl}/docs/openapi.json`);
     expect(docs.status).toBe(200);
     const doc = (await docs.json()) as { paths: Record<string, unknown> };
