@@ -195,8 +195,8 @@ export class MatchIndex {
       if (list.length === 0) this.grid.delete(c);
     }
     for (const k of this.buyerKeysOf[doc] ?? []) this.buyers.get(k)?.delete(doc);
-    this.text.remove(doc);
-    this.codes.remove(doc);
+    this.text.remove(doc, false);
+    this.codes.remove(doc, false);
     this.alive.delete(doc);
     this.docs[doc] = undefined;
     this.keysOf[doc] = undefined;

@@ -31,8 +31,10 @@ import {
 
 /**
  * Text and capability carry most of the weight because they say whether the supplier does the work at all;
- * track record with this buyer is the next best evidence; the rest refine. Criteria the requirement does not
- * engage (no location, no volume …) score a neutral 0.5 for everyone, so they never reorder candidates.
+ * the popularity-like priors (contracts overall, with this buyer, recency) stay small: they break ties between
+ * equally fitting suppliers but must not let a prolific supplier outrank one that does the work. Criteria the
+ * requirement does not engage (no location, no volume …) score a neutral 0.5 for everyone, so they never
+ * reorder candidates.
  */
 export const DEFAULT_WEIGHTS: Weights = Object.freeze({
   capability: 2,
@@ -42,9 +44,9 @@ export const DEFAULT_WEIGHTS: Weights = Object.freeze({
   tier: 1,
   distance: 1,
   capacity: 1,
-  trackRecord: 1,
-  buyerHistory: 1.5,
-  recency: 0.5,
+  trackRecord: 0.25,
+  buyerHistory: 0.5,
+  recency: 0.25,
   qualification: 0.5,
   preference: 1,
 });
@@ -75,7 +77,7 @@ export function queryTerms(r: EngineRequirement): WeightedTerm[] {
   const text = requirementText(r);
   const counts = new Map<string, number>();
   for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const terms: WeightedTerm[] = [...counts].map(([term, n]) => ({ term, weight: 1 + Math.log(n) }));
+  const terms: WeightedTerm[] = [...counts].map(([term, n]) => ({ term, weight: n }));
   const tagIds = new Set([...findProcessTags(text).map((t) => t.id), ...r.capabilities.processTags]);
   const extra = new Set<string>();
   for (const id of tagIds) {

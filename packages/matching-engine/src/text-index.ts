@@ -45,6 +45,9 @@ export class TextIndex {
 
   add(doc: number, tokens: readonly string[]): void {
     if (this.alive.has(doc)) this.remove(doc);
+    // A reused ordinal still has dead postings, which would come back to life with it: purge them first.
+    const stale = this.docTerms[doc];
+    if (stale) for (const id of stale) this.purge(id, doc);
     const tf = new Map<number, number>();
     for (const t of tokens) {
       let id = this.termIds.get(t);
@@ -83,7 +86,8 @@ export class TextIndex {
     this.alive.add(doc);
   }
 
-  remove(doc: number): void {
+  /** `reusable: false` promises the ordinal is never added again, so its term list can be dropped now. */
+  remove(doc: number, reusable = true): void {
     if (!this.alive.has(doc)) return;
     const ids = this.docTerms[doc];
     if (ids) {
@@ -98,8 +102,25 @@ export class TextIndex {
     this.alive.delete(doc);
     this.totalLen -= this.docLen[doc] ?? 0;
     this.liveDocs--;
-    this.docTerms[doc] = undefined;
+    // Unless told otherwise, docTerms stays until the ordinal is reused (see add), so its dead postings can
+    // be found again.
+    if (!reusable) this.docTerms[doc] = undefined;
     this.docTfs[doc] = undefined;
+  }
+
+  private purge(id: number, doc: number): void {
+    const p = this.postings[id] as Posting;
+    let w = 0;
+    for (let i = 0; i < p.docs.length; i++) {
+      if (p.docs[i] === doc) continue;
+      p.docs[w] = p.docs[i] as number;
+      p.tfs[w] = p.tfs[i] as number;
+      w++;
+    }
+    const removed = p.docs.length - w;
+    p.docs.length = w;
+    p.tfs.length = w;
+    this.deadInPosting[id] = Math.max(0, (this.deadInPosting[id] as number) - removed);
   }
 
   private compactPosting(id: number, removing: number): void {
@@ -157,6 +178,7 @@ export class TextIndex {
 
   /** The query terms a document contains, most frequent first (for explanations). */
   matchedTerms(doc: number, query: readonly WeightedTerm[]): string[] {
+    if (!this.alive.has(doc)) return [];
     const ids = this.docTerms[doc];
     const tfs = this.docTfs[doc];
     if (!ids || !tfs) return [];

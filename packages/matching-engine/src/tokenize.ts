@@ -14,17 +14,22 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
-// Longest first; a suffix is stripped only when at least MIN_STEM characters remain. Deliberately light
-// (no vowel-region rules like Snowball): it only needs to bring inflections of one word together, and
-// over-stemming merges unrelated words, which costs precision in the index.
+// Two light steps (no vowel-region rules like Snowball): drop a plural, then one derivational or final-vowel
+// suffix, longest first, keeping at least MIN_STEM characters. It only needs to bring the inflections of one
+// word together ("servicios", "servicio"; "machining", "machines"); over-stemming would merge unrelated words.
 const SUFFIXES: readonly string[] = [
-  'amientos', 'imientos', 'aciones', 'uciones', 'iciones', 'amiento', 'imiento', 'idades', 'adoras', 'adores',
-  'ciones', 'encias', 'ancias', 'acion', 'ucion', 'icion', 'mente', 'adora', 'ador', 'idad', 'encia', 'ancia',
-  'istas', 'ismos', 'ables', 'ibles', 'ista', 'ismo', 'able', 'ible', 'ivas', 'ivos', 'ados', 'adas', 'idos',
-  'idas', 'ings', 'ness', 'ment', 'ies', 'ado', 'ada', 'ido', 'ida', 'iva', 'ivo', 'ing', 'ers', 'ed', 'es',
-  'er', 's', 'a', 'o', 'e',
+  'amiento', 'imiento', 'acion', 'ucion', 'icion', 'mente', 'adora', 'ador', 'idad', 'encia', 'ancia', 'ista',
+  'ismo', 'able', 'ible', 'ness', 'ment', 'ado', 'ada', 'ido', 'ida', 'iva', 'ivo', 'ing', 'ed', 'er', 'a', 'o',
+  'e', 'i',
 ];
 const MIN_STEM = 3;
+
+function dropPlural(t: string): string {
+  if (t.length <= MIN_STEM + 1 || !t.endsWith('s') || t.endsWith('ss') || t.endsWith('us') || t.endsWith('is')) return t;
+  // "-es" after a consonant is the Spanish/English plural ("reparaciones", "boxes"); otherwise only the "s".
+  if (t.endsWith('es') && t.length - 2 >= MIN_STEM && !/[aeiou]/.test(t.charAt(t.length - 3))) return t.slice(0, -2);
+  return t.slice(0, -1);
+}
 
 const stemCache = new Map<string, string>();
 
@@ -33,10 +38,10 @@ export function stem(token: string): string {
   if (token.length <= MIN_STEM || /\d/.test(token)) return token;
   const cached = stemCache.get(token);
   if (cached !== undefined) return cached;
-  let out = token;
+  let out = dropPlural(token);
   for (const s of SUFFIXES) {
-    if (token.length - s.length >= MIN_STEM && token.endsWith(s)) {
-      out = token.slice(0, -s.length);
+    if (out.length - s.length >= MIN_STEM && out.endsWith(s)) {
+      out = out.slice(0, -s.length);
       break;
     }
   }
