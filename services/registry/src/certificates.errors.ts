@@ -34,6 +34,11 @@ export const certificateErrors = defineErrors('REGISTRY', {
     en: 'The request has no file: send one file field as multipart/form-data',
     es: 'La solicitud no trae archivo: envía un campo de archivo como multipart/form-data',
   },
+  CERTIFICATE_UPLOAD_MALFORMED: {
+    status: 400,
+    en: 'The multipart/form-data body could not be read',
+    es: 'No se pudo leer el cuerpo multipart/form-data',
+  },
   CERTIFICATE_DOCUMENT_EMPTY: { status: 400, en: 'The file is empty', es: 'El archivo está vacío' },
   CERTIFICATE_DOCUMENT_TOO_LARGE: {
     status: 413,

@@ -5,7 +5,7 @@
  */
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Paginated, type HttpServer } from '@vinculo/service-kit/http';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, isAppError, Paginated, type HttpServer } from '@vinculo/service-kit/http';
 import { certificateErrors } from '../certificates.errors.js';
 import * as certs from '../domain/certificates.js';
 import { checkDocument } from '../domain/documents.js';
@@ -21,8 +21,11 @@ const Uuid = Type.String({ format: 'uuid' });
 const UuidText = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 const IdCursor = Type.Object({ id: UuidText }, { additionalProperties: false });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, America/Mexico_City calendar' });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+// PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' });
+const Scope = Type.String({ maxLength: 2000, pattern: '^[^\\u0000]*$' });
+// Null first: with ajv's type coercion a string branch tried first would turn null into ''.
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 const CertificateStatus = Type.Union([
   Type.Literal('declared'),
   Type.Literal('verified'),
@@ -65,10 +68,10 @@ const Certificate = Type.Object({
 
 const NewCertificate = Type.Object(
   {
-    standardId: Type.String({ minLength: 1, maxLength: 80, description: 'id in the certification catalogue, e.g. iso-9001-2015' }),
+    standardId: Type.String({ minLength: 1, maxLength: 80, pattern: '^[^\\u0000]+$', description: 'id in the certification catalogue, e.g. iso-9001-2015' }),
     certificateNumber: Text(100),
     issuingBody: Text(200),
-    scope: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    scope: Type.Optional(Nullable(Scope)),
     validFrom: IsoDate,
     validTo: IsoDate,
   },
@@ -79,7 +82,7 @@ const CertificatePatch = Type.Object(
   {
     certificateNumber: Type.Optional(Text(100)),
     issuingBody: Type.Optional(Text(200)),
-    scope: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    scope: Type.Optional(Nullable(Scope)),
     validFrom: Type.Optional(IsoDate),
     validTo: Type.Optional(IsoDate),
   },
@@ -138,6 +141,21 @@ const QueueQuery = Type.Object(
 );
 
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+/**
+ * What reading the upload can throw, as our problems: the size limit; the plugin's own 4xx (files, fields or
+ * parts limits) as they are; anything else comes from the multipart parser (busboy: truncated body, missing
+ * boundary …), which is the client's malformed body, not our failure.
+ */
+function uploadError(err: unknown, limit: number): unknown {
+  if (isAppError(err)) return err;
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
+    return certificateErrors.CERTIFICATE_DOCUMENT_TOO_LARGE({ detail: { en: `At most ${limit} bytes`, es: `Como máximo ${limit} bytes` } });
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return err;
+  return certificateErrors.CERTIFICATE_UPLOAD_MALFORMED({ cause: err });
+}
 
 const page = <T extends { items: unknown[]; next: { id: string } | null }>(p: T) => ({
   items: p.items as T['items'],
@@ -235,18 +253,14 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
         const { supplierId, certificateId } = req.params;
         const ctx = contextOf(req);
         await certs.assertCanUpload(deps, supplierId, certificateId, ctx);
-        const file = await req.file();
-        if (!file) throw certificateErrors.CERTIFICATE_DOCUMENT_MISSING();
+        let file: Awaited<ReturnType<typeof req.file>>;
         let bytes: Buffer;
         try {
+          file = await req.file();
+          if (!file) throw certificateErrors.CERTIFICATE_DOCUMENT_MISSING();
           bytes = await file.toBuffer();
         } catch (err) {
-          if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') {
-            throw certificateErrors.CERTIFICATE_DOCUMENT_TOO_LARGE({
-              detail: { en: `At most ${deps.uploadLimitBytes} bytes`, es: `Como máximo ${deps.uploadLimitBytes} bytes` },
-            });
-          }
-          throw err;
+          throw uploadError(err, deps.uploadLimitBytes);
         }
         const doc = await checkDocument(bytes, file.filename);
         return certs.attachDocument(deps, supplierId, certificateId, doc, ctx);
