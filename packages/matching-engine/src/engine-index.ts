@@ -99,8 +99,27 @@ export class MatchIndex {
   private readonly cellsOf: (number[] | undefined)[] = [];
   private readonly buyerKeysOf: (string[] | undefined)[] = [];
 
+  /** Bumped by every change; caches of derived sets compare it to know they are stale. */
+  version = 0;
+  /** Hard-constraint sets that depend only on the index and the query's parameters (e.g. a certificate on a date). */
+  readonly constraintCache = new Map<string, { version: number; pass: Bitset }>();
+  private readonly scratchArrays: Float64Array[] = [];
+
   get size(): number {
     return this.ordinalOf.size;
+  }
+
+  /**
+   * Zeroed per-ordinal arrays for one query, reused across queries to spare the collector (`match` is
+   * synchronous, so two queries never share them). `slot` tells the arrays of one query apart.
+   */
+  scratch(slot: number): Float64Array {
+    let a = this.scratchArrays[slot];
+    if (!a || a.length < this.capacity) {
+      a = new Float64Array(Math.max(1024, Math.ceil(this.capacity * 1.25)));
+      this.scratchArrays[slot] = a;
+    } else a.fill(0);
+    return a;
   }
 
   /** Upper bound of ordinals in use: arrays indexed by ordinal need this length. */
@@ -114,6 +133,7 @@ export class MatchIndex {
 
   upsert(s: EngineSupplier): void {
     this.remove(s.id);
+    this.version++;
     const doc = this.docs.length;
     this.ordinalOf.set(s.id, doc);
 
@@ -185,6 +205,7 @@ export class MatchIndex {
   remove(id: string): boolean {
     const doc = this.ordinalOf.get(id);
     if (doc === undefined) return false;
+    this.version++;
     this.ordinalOf.delete(id);
     for (const k of this.keysOf[doc] ?? []) this.sets.get(k)?.delete(doc);
     for (const c of this.cellsOf[doc] ?? []) {
@@ -211,6 +232,13 @@ export class MatchIndex {
 }
 
 const satisfyingCache = new Map<string, string[]>();
+const satisfyingSetCache = new Map<string, ReadonlySet<string>>();
+
+export function standardsSatisfyingSet(requiredId: string): ReadonlySet<string> {
+  let out = satisfyingSetCache.get(requiredId);
+  if (!out) satisfyingSetCache.set(requiredId, (out = new Set(standardsSatisfying(requiredId))));
+  return out;
+}
 
 /** Every catalogue standard whose holder meets a requirement for `requiredId` (itself included). */
 export function standardsSatisfying(requiredId: string): string[] {

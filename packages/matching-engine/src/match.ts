@@ -7,6 +7,7 @@ import {
   type MatchIndex,
   SME_CLASSES,
   standardsSatisfying,
+  standardsSatisfyingSet,
   type BuyerHistory,
 } from './engine-index.js';
 import { cellsWithin, haversineKm } from './geo.js';
@@ -52,6 +53,8 @@ export const DEFAULT_WEIGHTS: Weights = Object.freeze({
 });
 
 const NEUTRAL = 0.5;
+/** How many near-miss suppliers (most relevant first) are scored in full before the best are kept. */
+const NEAR_MISS_POOL = 200;
 const SYNONYM_WEIGHT = 0.5;
 const DECLARED_CERT_VALUE = 0.6;
 const OVERQUALIFIED_TIER_VALUE = 0.8;
@@ -107,7 +110,7 @@ function bestCertificate(
   req: RequiredCertificate,
   day: string,
 ): { status: 'verified' | 'declared'; cert: EngineCertificate } | undefined {
-  const ok = new Set(standardsSatisfying(req.standardId));
+  const ok = standardsSatisfyingSet(req.standardId);
   let best: { status: 'verified' | 'declared'; cert: EngineCertificate } | undefined;
   for (const c of s.certificates) {
     if (!ok.has(c.standardId) || !certValid(c, day)) continue;
@@ -140,6 +143,8 @@ interface QueryContext {
   readonly day: string;
   readonly evalDay: number;
   readonly weights: Weights;
+  /** The weights in CRITERIA order, divided by their sum: a score is one dot product. */
+  readonly weightVector: Float64Array;
   readonly weightSum: number;
   readonly terms: WeightedTerm[];
   readonly textScores: Float64Array;
@@ -165,10 +170,10 @@ function nearestKm(coords: Float64Array, lat: number, lon: number): number {
 
 function buildCapabilityFit(index: MatchIndex, codes: readonly string[], tags: readonly string[]): Float64Array | undefined {
   if (codes.length === 0 && tags.length === 0) return undefined;
-  const fit = new Float64Array(index.capacity);
+  const fit = index.scratch(2);
   const parts = (codes.length > 0 ? 1 : 0) + (tags.length > 0 ? 1 : 0);
   if (codes.length > 0) {
-    const scian = new Float64Array(index.capacity);
+    const scian = index.scratch(3);
     for (const code of codes) {
       const digits = code.replace(/\D/g, '').slice(0, 6);
       for (let n = 2; n <= digits.length; n++) {
@@ -178,7 +183,7 @@ function buildCapabilityFit(index: MatchIndex, codes: readonly string[], tags: r
         });
       }
     }
-    for (let d = 0; d < fit.length; d++) fit[d] = (scian[d] as number) / parts;
+    for (let d = 0; d < index.capacity; d++) fit[d] = (scian[d] as number) / parts;
   }
   if (tags.length > 0) {
     const share = 1 / tags.length / parts;
@@ -193,12 +198,7 @@ function values(ctx: QueryContext, doc: number, out: Float64Array): void {
   const s = info.supplier;
   const r = ctx.req;
   // capability
-  if (ctx.capFit) out[0] = ctx.capFit[doc] as number;
-  else if (ctx.tagIds.length > 0) {
-    let held = 0;
-    for (const t of ctx.tagIds) if (s.processTags.includes(t)) held++;
-    out[0] = held / ctx.tagIds.length;
-  } else out[0] = NEUTRAL;
+  out[0] = ctx.capFit ? (ctx.capFit[doc] as number) : NEUTRAL;
   out[1] = ctx.textMax > 0 ? (ctx.textScores[doc] as number) / ctx.textMax : 0;
   out[2] = ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
   // certificates
@@ -243,11 +243,10 @@ function values(ctx: QueryContext, doc: number, out: Float64Array): void {
 }
 
 function total(ctx: QueryContext, v: Float64Array): number {
-  if (ctx.weightSum === 0) return 0;
-  const w = ctx.weights;
+  const w = ctx.weightVector;
   let sum = 0;
-  for (let i = 0; i < CRITERIA.length; i++) sum += w[CRITERIA[i] as Criterion] * (v[i] as number);
-  return sum / ctx.weightSum;
+  for (let i = 0; i < w.length; i++) sum += (w[i] as number) * (v[i] as number);
+  return sum;
 }
 
 function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
@@ -349,7 +348,11 @@ function capabilityConstraint(index: MatchIndex, r: EngineRequirement): Constrai
   };
 }
 
-function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: string, deadline: string | undefined): ConstraintSet {
+function certificatePass(index: MatchIndex, q: RequiredCertificate, day: string): Bitset {
+  // Validity depends on the day, so the set is derived per (standard, day) and cached until the index changes.
+  const key = `cert|${q.standardId}|${day}|${q.verifiedOnly ? 'v' : 'd'}`;
+  const cached = index.constraintCache.get(key);
+  if (cached && cached.version === index.version) return cached.pass;
   const pass = new Bitset(index.capacity);
   const holders = new Bitset(index.capacity);
   for (const id of standardsSatisfying(q.standardId)) {
@@ -362,13 +365,20 @@ function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: s
     const b = bestCertificate(s, q, day);
     if (b && (!q.verifiedOnly || b.status === 'verified')) pass.add(d);
   });
+  if (index.constraintCache.size > 256) index.constraintCache.clear();
+  index.constraintCache.set(key, { version: index.version, pass });
+  return pass;
+}
+
+function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: string, deadline: string | undefined): ConstraintSet {
+  const pass = certificatePass(index, q, day);
   const name = standardName(q.standardId);
   return {
     kind: 'certificate',
     pass,
     gap: (d) => {
       const s = index.docs[d]?.supplier;
-      const ok = new Set(standardsSatisfying(q.standardId));
+      const ok = standardsSatisfyingSet(q.standardId);
       const held = (s?.certificates ?? []).filter((c) => ok.has(c.standardId));
       const best = s ? bestCertificate(s, q, day) : undefined;
       if (best && q.verifiedOnly)
@@ -503,10 +513,10 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
   const weights = resolveWeights(options.weights);
   const weightSum = CRITERIA.reduce((s, c) => s + weights[c], 0);
   const terms = queryTerms(r);
-  const textScores = new Float64Array(index.capacity);
+  const textScores = index.scratch(0);
   index.text.score(terms, textScores);
   const cq = codeQuery(r);
-  const codeScores = new Float64Array(cq.length > 0 ? index.capacity : 0);
+  const codeScores = cq.length > 0 ? index.scratch(1) : new Float64Array(0);
   if (cq.length > 0) index.codes.score(cq, codeScores);
   const stated = r.capabilities.scianCodes.length > 0 || r.capabilities.processTags.length > 0;
   const tagIds = stated
@@ -528,13 +538,14 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     day: isoDay(r.evaluationDate),
     evalDay: dayNumber(isoDay(r.evaluationDate)),
     weights,
+    weightVector: Float64Array.from(CRITERIA, (c) => (weightSum > 0 ? weights[c] / weightSum : 0)),
     weightSum,
     terms,
     textScores,
     codeScores,
     textMax: 0,
     codeMax: 0,
-    capFit: buildCapabilityFit(index, r.capabilities.scianCodes, r.capabilities.processTags),
+    capFit: buildCapabilityFit(index, r.capabilities.scianCodes, tagIds),
     tagIds,
     buyerHistory,
     trackMax: 0,
@@ -574,7 +585,21 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
   const constraints = hardConstraints(index, r);
   const candidates = index.alive.clone();
   for (const c of constraints) candidates.andInPlace(c.pass);
-  const near = constraints.length > 0 && nearMissLimit > 0 ? failingOneOrTwo(index.alive, constraints.map((c) => c.pass)) : undefined;
+  // A near miss must also be relevant (some words or some capability in common): a supplier of another trade
+  // that merely fails the radius is not "near".
+  let near: Bitset | undefined;
+  if (constraints.length > 0 && nearMissLimit > 0) {
+    // Only the most relevant by words and capability are scored in full, which bounds the work on a broad
+    // requirement whatever the size of the index.
+    const fit = ctx.capFit;
+    const proxy = new TopK(Math.max(NEAR_MISS_POOL, nearMissLimit * 4));
+    const textScores = ctx.textScores;
+    failingOneOrTwo(index.alive, constraints.map((c) => c.pass)).forEach((d) => {
+      const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
+      if (rel > 0) proxy.push(d, rel, '');
+    });
+    near = Bitset.from(proxy.sorted().map((x) => x.doc));
+  }
   const population = near ? candidates.or(near) : candidates;
   calibrate(ctx, population);
 
