@@ -185,7 +185,7 @@ export class MatchIndex {
     }
     for (const [k, h] of perBuyer) {
       let m = this.buyers.get(k);
-      if (!m) this.buyers.set(k, (m = new Map()));
+      if (!m) this.buyers.set(k, (m = new Map<number, BuyerHistory>()));
       m.set(doc, h);
     }
     this.buyerKeysOf[doc] = [...perBuyer.keys()];

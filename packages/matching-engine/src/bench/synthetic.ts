@@ -7,7 +7,6 @@ import {
   listScianClasses,
   MX_STATES,
   type ScianEntry,
-  type SupplierTier,
 } from '@vinculo/taxonomy';
 import type { EngineCertificate, EngineRequirement, EngineSupplier } from '../types.js';
 
@@ -134,7 +133,7 @@ export function syntheticRequirement(r: () => number, cat: Catalogues): EngineRe
       capabilities: r() < 0.5 ? { scianCodes: [c.code], processTags: [] } : { scianCodes: [c.code.slice(0, 4)], processTags: [tag.id] },
       mustHaveCertificates: r() < 0.6 ? [{ standardId: ISO9001, verifiedOnly: r() < 0.2 }] : [],
       location: r() < 0.5 ? { lat: s.lat, lon: s.lon, radiusKm: 300 } : null,
-      maxTier: r() < 0.3 ? (weighted(r, [[2, 1], [3, 1]] as const) as SupplierTier) : null,
+      maxTier: r() < 0.3 ? (weighted(r, [[2, 1], [3, 1]] as const)) : null,
       sizePreference: r() < 0.2 ? 'prefer-sme' : null,
       volume: r() < 0.3 ? { unit: 'units-per-month', amountPerMonth: 20_000 } : null,
     };

@@ -80,7 +80,7 @@ export function parseProcesses(jsonl: string): { processes: ProcessRecord[]; ski
     try {
       const v = repairDeep(JSON.parse(line)) as Record<string, unknown>;
       if (v && typeof v === 'object' && (typeof v.process_id === 'string' || typeof v.process_id === 'number')) {
-        processes.push({ ...v, process_id: String(v.process_id) } as ProcessRecord);
+        processes.push({ ...v, process_id: String(v.process_id) });
       } else skipped++;
     } catch {
       skipped++;
