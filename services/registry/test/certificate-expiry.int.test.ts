@@ -89,7 +89,7 @@ beforeAll(async () => {
   supplier = await signup(h.app, 'supplier');
   await h.database.db.insertInto('supplier_profiles').values({ org_id: supplier.orgId }).execute();
   ctx = { correlationId: 'expiry-test', principal: { orgId: supplier.orgId, orgType: 'supplier', roles: ['owner'], userId: supplier.userId } };
-  jobs = createJobs({ catalog: certificateQueues, redisUrl: sharedUrls.redis(), prefix: iso.redisPrefix, queueName: iso.queueName });
+  jobs = createJobs({ catalog: certificateQueues, redisUrl: sharedUrls.redis(), prefix: iso.redisPrefix, queueName: (base) => iso.queueName(base) });
   workerDeps = {
     db: h.database.db,
     writeEvent: createEventWriter(h.namespace),
