@@ -435,6 +435,14 @@ describe('shutting down', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('BODY_TOO_DEEP');
   });
+
+  it('rejects a NUL character anywhere in a JSON body (PostgreSQL text cannot store it)', async () => {
+    for (const payload of ['{"name":"a\\u0000b","qty":1}', '{"name":"a","qty":1,"tags":{"k\\u0000":"v"}}']) {
+      const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': `nul-${payload.length}` }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('NUL_CHARACTER');
+    }
+  });
 });
 
 describe('logs', () => {

@@ -13,6 +13,14 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegistryDb } from './db/schema.js';
 import { createLogMailer, invitationMail } from './jobs/invitation.mailer.js';
+import {
+  certificateQueues,
+  createCertificateScheduler,
+  createLogCertificateNotifier,
+  resyncCertificateExpiry,
+  startCertificateExpiryWorker,
+} from './jobs/certificate-expiry.js';
+import { createEventWriter } from './events/registry.events.js';
 import { registryQueues } from './jobs/queues.js';
 import { createLocalDiskStorage } from './storage/local-disk.storage.js';
 
@@ -41,6 +49,21 @@ const jobs = createJobs({
   queueName: (base) => (config.JOB_QUEUE_SUFFIX ? `${base}-${config.JOB_QUEUE_SUFFIX}` : base),
   log,
 });
+const certificateJobs = createJobs({
+  catalog: certificateQueues,
+  redisUrl: config.REDIS_URL,
+  prefix: `${config.REDIS_PREFIX}:registry`,
+  queueName: (base) => (config.JOB_QUEUE_SUFFIX ? `${base}-${config.JOB_QUEUE_SUFFIX}` : base),
+  log,
+});
+const certificateScheduler = createCertificateScheduler(certificateJobs);
+startCertificateExpiryWorker(certificateJobs, {
+  db: database.db,
+  writeEvent: createEventWriter(config.EVENT_NAMESPACE),
+  notifier: createLogCertificateNotifier(log),
+  onEventsWritten: () => relay.notify(),
+  log,
+});
 const mailer = createLogMailer(log);
 const acceptUrl = `${new URL(config.JWT_ISSUER).origin}/invitations/accept`;
 jobs.worker('invitation-email', async (p) => {
@@ -62,8 +85,7 @@ const app = await buildApp({
   },
   onEventsWritten: () => relay.notify(),
   storage: createLocalDiskStorage(config.DATA_DIR),
-  // Replaced by the certificate-expiry queue (issue 3, in progress).
-  certificates: { schedule: () => Promise.resolve() },
+  certificates: certificateScheduler,
 });
 
 let isReconnecting = false;
@@ -76,11 +98,16 @@ void (async () => {
 
 relay.start();
 await app.listen({ host: config.HOST, port: config.PORT });
+// Certificates saved while Redis was down have no jobs yet: schedule whatever is missing (jobs are idempotent).
+void resyncCertificateExpiry(database.db, certificateScheduler).catch((err: unknown) =>
+  log.warn({ err }, 'certificate expiry re-sync failed'),
+);
 
 onSignals(
   () => [
     { name: 'http', run: () => app.close() },
     { name: 'workers', run: () => jobs.close() },
+    { name: 'certificate workers', run: () => certificateJobs.close() },
     { name: 'relay', run: () => relay.stop() },
     { name: 'redis', run: () => redis.quit() },
     { name: 'postgres', run: () => database.close() },

@@ -97,6 +97,11 @@ export function defineErrors<const P extends string, const S extends Record<stri
 export const httpErrors = defineErrors('', {
   VALIDATION_FAILED: { status: 400, en: 'The request is not valid', es: 'La solicitud no es válida' },
   MALFORMED_JSON: { status: 400, en: 'The body is not valid JSON', es: 'El cuerpo no es JSON válido' },
+  NUL_CHARACTER: {
+    status: 400,
+    en: 'Text must not contain the NUL character (U+0000)',
+    es: 'El texto no debe contener el carácter NUL (U+0000)',
+  },
   BODY_TOO_DEEP: {
     status: 400,
     en: 'The body is nested too deeply',

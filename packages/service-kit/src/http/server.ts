@@ -105,6 +105,15 @@ export interface HttpServerOptions {
   isUnavailable?: (err: unknown) => boolean;
 }
 
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  }
+  return false;
+}
+
 const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const RETRY_AFTER_SECONDS = '5';
 
@@ -189,6 +198,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     void parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), (err, value) => {
       if (err) return done(err);
       if (nestedDeeperThan(value, maxDepth)) return done(httpErrors.BODY_TOO_DEEP());
+      // PostgreSQL text cannot hold U+0000: refuse it here, for every route, instead of failing at the INSERT.
+      if (containsNul(value)) return done(httpErrors.NUL_CHARACTER());
       done(null, value);
     });
   });

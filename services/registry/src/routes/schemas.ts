@@ -94,7 +94,8 @@ export const Jwks = Type.Object({
   ),
 });
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+// Null first: ajv coerces types, and with the string first a null would become "".
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 
 export const Organization = Type.Object({
   id: Type.String(),
