@@ -4,6 +4,10 @@
 //
 // Environment: DATABASE_URL, REDIS_URL, NATS_URL, LOG_LEVEL, HOST, DATA_DIR, <SERVICE>_PORT (e.g.
 // GATEWAY_PORT=8081), <SERVICE>_URL (e.g. REGISTRY_URL, else derived from the port), SKIP_BUILD=1.
+//
+// `npm start -- --demo`: raises the sign-up, login and per-minute rate limits of the services it starts (unless
+// the variable is already set), so `npm run seed:demo` can load thousands of demo organisations from one
+// address. Never for a deployment: those limits are what stops credential stuffing and sign-up floods.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -17,6 +21,17 @@ const SERVICES = [
   // { name: 'messaging', port: 3004 },
   { name: 'gateway', port: 8080 },
 ];
+
+const DEMO = process.argv.slice(2).includes('--demo');
+/** High limits for loading demo data (`--demo`); a variable already set in the environment wins. */
+const DEMO_LIMITS = {
+  SIGNUP_LIMIT_PER_IP: '100000',
+  LOGIN_LIMIT_PER_IP: '100000',
+  LOGIN_LIMIT_PER_ACCOUNT: '1000',
+  API_RATE_LIMIT_PER_MINUTE: '1000000',
+  GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000',
+};
+const demoEnv = DEMO ? Object.fromEntries(Object.entries(DEMO_LIMITS).filter(([k]) => !process.env[k])) : {};
 
 const HEALTH_TIMEOUT_MS = Number(process.env.HEALTH_TIMEOUT_MS || 60_000);
 const STOP_GRACE_MS = 10_000;
@@ -52,6 +67,13 @@ onShutdown(async (sig) => {
   await stopAll(0);
 });
 
+if (DEMO) {
+  const shown = Object.keys(DEMO_LIMITS)
+    .map((k) => `${k}=${demoEnv[k] ?? `${process.env[k]} (from the environment)`}`)
+    .join(', ');
+  log(`--demo: raised rate limits for loading demo data (${shown}); not for production`);
+}
+
 try {
   await ensureDebianPackages(['postgresql', 'redis-server', 'nats-server']);
   infra = await ensureInfra();
@@ -75,6 +97,7 @@ try {
     }
     const env = {
       ...process.env,
+      ...demoEnv,
       ...infra.env,
       ...urls,
       HOST: host,
@@ -106,6 +129,7 @@ try {
   }
   const gateway = urls.GATEWAY_URL ?? 'http://127.0.0.1:8080';
   console.log(`\nVínculo is up: ${gateway}\nAPI docs:      ${gateway}/docs\nCtrl-C to stop.\n`);
+  if (DEMO) console.log('Demo mode: rate limits raised for `npm run seed:demo`.\n');
 } catch (err) {
   warn(`error: ${err?.message ?? err}`);
   await stopAll(1);

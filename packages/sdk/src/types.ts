@@ -208,3 +208,372 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+// ---- supplier registry ----------------------------------------------------------------------------------------
+// Mirrored from services/registry/src/routes/{suppliers,certificates,mandates,search}.routes.ts and the
+// contracts' SupplierSnapshot.
+
+export type TierIndustry =
+  | 'automotive'
+  | 'aerospace'
+  | 'electronics'
+  | 'medical'
+  | 'energy'
+  | 'food'
+  | 'logistics'
+  | 'information-technology'
+  | 'other';
+
+/** Fields demo data may mark as generated rather than declared. */
+export type SyntheticField =
+  | 'description'
+  | 'scianCodes'
+  | 'processTags'
+  | 'materials'
+  | 'capacity'
+  | 'employees'
+  | 'annualSalesMxnMillions'
+  | 'tiers'
+  | 'functionalStage'
+  | 'exportExperience'
+  | 'contact'
+  | 'rfc';
+
+export type CapacityUnitId = 'units-per-month' | 'kg-per-month' | 'tonnes-per-month' | 'machine-hours-per-month' | 'm2-per-month';
+export type FunctionalStageId = 'CM' | 'CDM' | 'OEM' | 'ODM' | 'OBM';
+export type SizeClass = 'micro' | 'small' | 'medium' | 'large';
+
+export interface Bilingual {
+  es: string | null;
+  en: string | null;
+}
+
+export interface Capacity {
+  unit: CapacityUnitId;
+  amountPerMonth: number;
+  leadTimeDays?: number | null;
+  largestPartMm?: number | null;
+}
+
+export interface Tier {
+  industry: TierIndustry;
+  /** 1–4 */
+  tier: number;
+}
+
+/** PUT /suppliers/:id/profile: a full replace. The size class is derived from employees and sales, never sent. */
+export interface SupplierProfileInput {
+  description?: { es?: string | null; en?: string | null };
+  /** SCIAN 2023 classes (6 digits). */
+  scianCodes: string[];
+  /** The subset of scianCodes mapped from an older SCIAN edition. */
+  scianMapped?: string[];
+  /** Ids from the taxonomy's process catalogue. */
+  processTags: string[];
+  materials?: string[];
+  capacity?: Capacity | null;
+  employees?: number | null;
+  annualSalesMxnMillions?: number | null;
+  tiers?: Tier[];
+  functionalStage?: FunctionalStageId | null;
+  exportExperience?: { exports: boolean; markets?: string[] };
+  rfc?: string | null;
+  contact?: { name?: string | null; email?: string | null; phone?: string | null };
+  /** Names of the fields that were generated (demo data) rather than declared. */
+  synthetic?: SyntheticField[];
+}
+
+/** A facility as the public snapshot shows it. */
+export interface SupplierFacility {
+  id: string;
+  name: string;
+  /** INEGI two-digit state code. */
+  stateCode: string | null;
+  municipality: string | null;
+  lat: number | null;
+  lon: number | null;
+  industrialPark: string | null;
+  cluster: string | null;
+}
+
+/** A facility as the supplier's own routes answer it. */
+export interface Facility extends SupplierFacility {
+  address: string | null;
+  externalRef: string | null;
+}
+
+export interface FacilityInput {
+  name: string;
+  address?: string | null;
+  /** INEGI two-digit code or a state name ("Querétaro", "CDMX"). */
+  stateCode?: string | null;
+  municipality?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  industrialPark?: string | null;
+  cluster?: string | null;
+  /** Your own key: adding a facility with an externalRef that exists updates that facility instead. */
+  externalRef?: string | null;
+}
+
+/** At least one field. */
+export type FacilityPatch = Partial<FacilityInput>;
+
+/** POST /suppliers/:id/facilities answers 201 (created) or 200 (updated through externalRef). */
+export interface FacilityResult {
+  created: boolean;
+  facility: Facility;
+}
+
+export interface Money {
+  /** Integer minor units (centavos). */
+  amountMinor: number;
+  currency: string;
+}
+
+export interface TrackRecordInput {
+  title: string;
+  description?: string | null;
+  customerName?: string | null;
+  customerOrgId?: string | null;
+  /** YYYY-MM-DD */
+  date?: string | null;
+  value?: Money | null;
+  scianCodes?: string[];
+  synthetic?: boolean;
+}
+
+export interface TrackRecordEntry {
+  id: string;
+  title: string;
+  description: string | null;
+  customerName: string | null;
+  customerOrgId: string | null;
+  date: string | null;
+  value: Money | null;
+  scianCodes: string[];
+  source: 'declared';
+}
+
+/** The public snapshot of a supplier (what events carry and anyone may see). */
+export interface SupplierSnapshot {
+  id: string;
+  name: string;
+  country: string;
+  description: Bilingual;
+  scianCodes: string[];
+  scianMapped: string[];
+  processTags: string[];
+  materials: string[];
+  facilities: SupplierFacility[];
+  capacity: { unit: string; amountPerMonth: number; leadTimeDays: number | null; largestPartMm: number | null } | null;
+  sizeClass: SizeClass | null;
+  sizeRule: string | null;
+  tiers: Array<{ industry: string; tier: number }>;
+  functionalStage: string | null;
+  exportExperience: { exports: boolean; markets: string[] };
+  trackRecord: TrackRecordEntry[];
+  synthetic: string[];
+  updatedAt: string;
+}
+
+/** GET /suppliers/:id: the public profile plus the standard ids of its certificates valid today. */
+export interface PublicSupplier extends SupplierSnapshot {
+  version?: number;
+  certificates: string[];
+}
+
+/** GET/PUT /suppliers/:id/profile: for the supplier, its bureaus with a `view` mandate and assigned auditors. */
+export interface PrivateProfile extends SupplierSnapshot {
+  version: number;
+  rfc: string | null;
+  contact: { name: string | null; email: string | null; phone: string | null };
+  employees: number | null;
+  annualSalesMxnMillions: number | null;
+  sizeScore: number | null;
+}
+
+/** GET /suppliers filters; every one optional, all combined with AND. */
+export interface SupplierSearchFilters {
+  /** SCIAN 2023 code or prefix, 2–6 digits. */
+  scian?: string;
+  /** Process tag ids (any of them). */
+  process?: string | string[];
+  /** Certification standard id; valid certificates only. */
+  certificate?: string;
+  /** INEGI state code or name. */
+  state?: string;
+  /** Search around this point (decimal degrees); with radiusKm. */
+  near?: { lat: number; lon: number };
+  radiusKm?: number;
+  size?: SizeClass | SizeClass[];
+  /** Declares tier ≤ this for some industry (or for `industry`). */
+  tier?: number;
+  industry?: string;
+  /** Free text, Spanish or English. */
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface SupplierSummary {
+  id: string;
+  name: string;
+  country: string;
+  description: Bilingual;
+  scianCodes: string[];
+  processTags: string[];
+  materials: string[];
+  facilities: SupplierFacility[];
+  sizeClass: SizeClass | null;
+  tiers: Array<{ industry: string; tier: number }>;
+  functionalStage: string | null;
+  /** Standard ids of certificates valid today. */
+  certificates: string[];
+  synthetic: string[];
+  relevance?: number;
+}
+
+export type CertificateStatus = 'declared' | 'verified' | 'rejected' | 'expired' | 'revoked';
+
+export interface Certificate {
+  id: string;
+  supplierId: string;
+  standardId: string;
+  standardName: { es: string; en: string } | null;
+  certificateNumber: string;
+  issuingBody: string;
+  scope: string | null;
+  validFrom: string;
+  validTo: string;
+  status: CertificateStatus;
+  statusReason: string | null;
+  hasDocument: boolean;
+  /** Only for the supplier, bureaus with a `view` mandate and the auditors assigned to this certificate. */
+  documentUrl?: string;
+  verifiedBy: string | null;
+  synthetic: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** POST /suppliers/:id/certificates. (The route has no `synthetic` field.) */
+export interface NewCertificate {
+  /** Id in the certification catalogue, e.g. iso-9001-2015. */
+  standardId: string;
+  certificateNumber: string;
+  issuingBody: string;
+  scope?: string | null;
+  /** YYYY-MM-DD, America/Mexico_City calendar. */
+  validFrom: string;
+  validTo: string;
+}
+
+/** At least one field. */
+export interface CertificatePatch {
+  certificateNumber?: string;
+  issuingBody?: string;
+  scope?: string | null;
+  validFrom?: string;
+  validTo?: string;
+}
+
+/** A certificate document to upload: a PDF, PNG or JPEG (the server reads the type from the bytes). */
+export interface DocumentUpload {
+  data: Uint8Array | ArrayBuffer | Blob;
+  fileName: string;
+  /** Sent as the part's content type; defaults to application/pdf. The server ignores it and sniffs. */
+  mediaType?: string;
+}
+
+export interface DocumentDownload {
+  bytes: Uint8Array;
+  mediaType: string;
+  /** From content-disposition, when present. */
+  fileName: string | null;
+}
+
+export type VerificationRequestStatus = 'requested' | 'verified' | 'rejected' | 'cancelled';
+
+export interface VerificationRequest {
+  id: string;
+  certificateId: string;
+  supplierId: string;
+  auditorOrgId: string;
+  status: VerificationRequestStatus;
+  reason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+/** An auditor's queue item. */
+export interface VerificationQueueItem extends VerificationRequest {
+  supplierName: string;
+  certificate: {
+    standardId: string;
+    certificateNumber: string;
+    issuingBody: string;
+    validFrom: string;
+    validTo: string;
+    status: CertificateStatus;
+    documentUrl: string;
+  };
+}
+
+export interface VerificationQueueQuery extends PageQuery {
+  status?: VerificationRequestStatus;
+}
+
+export interface VerificationDecision {
+  request: VerificationRequest;
+  certificate: { id: string; status: CertificateStatus; statusReason: string | null; verifiedBy: string | null };
+}
+
+export type MandateScope = 'view' | 'apply' | 'message';
+export type MandateStatus = 'active' | 'ended';
+
+export interface GrantMandateRequest {
+  bureauOrgId: string;
+  scopes: MandateScope[];
+  /** YYYY-MM-DD; defaults to today (America/Mexico_City). */
+  startsOn?: string;
+  endsOn?: string | null;
+  /** basisPoints: rate on awarded value, 250 = 2.5 %. */
+  commission: { basisPoints: number; terms?: string | null };
+}
+
+/** At least one field. */
+export interface MandatePatch {
+  scopes?: MandateScope[];
+  endsOn?: string | null;
+  commission?: { basisPoints?: number; terms?: string | null };
+}
+
+export interface EndMandateRequest {
+  reason?: string;
+}
+
+export interface MandateListQuery extends PageQuery {
+  status?: MandateStatus;
+}
+
+export interface Mandate {
+  id: string;
+  supplier: { id: string; name: string };
+  bureau: { id: string; name: string };
+  scopes: MandateScope[];
+  startsOn: string;
+  endsOn: string | null;
+  commission: { basisPoints: number; terms: string | null };
+  status: MandateStatus;
+  /** Active and started: the bureau may act within the scopes today. */
+  inForce: boolean;
+  endedBy: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  links: { supplierProfile: string | null };
+}
