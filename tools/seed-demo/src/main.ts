@@ -3,7 +3,7 @@
  * default http://127.0.0.1:8080), with the sdk. Re-running updates what exists and creates nothing twice.
  * See ../README.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +24,11 @@ import { synthesize, type BuyerRef } from './synth.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DATA_FILE = join(ROOT, 'data', 'retc_2022_establecimientos_mx.csv');
 const ACCOUNTS_FILE = join(ROOT, '.data', 'demo-accounts.json');
+/** Refresh tokens of the demo accounts, so a re-run refreshes instead of paying a password hash per login. */
+const SESSIONS_FILE = join(ROOT, '.data', 'demo-sessions.json');
+const sessions: Record<string, string> = existsSync(SESSIONS_FILE)
+  ? (JSON.parse(readFileSync(SESSIONS_FILE, 'utf8')) as Record<string, string>)
+  : {};
 const GATEWAY = (process.env.GATEWAY_URL?.trim() || DEFAULT_GATEWAY_URL).replace(/\/+$/, '');
 export const DEMO_PASSWORD = 'vinculo-demo-2022';
 const CONCURRENCY = Math.max(1, Number(process.env.SEED_CONCURRENCY) || 8);
@@ -63,8 +68,26 @@ function rethrowLimited(err: unknown): never {
 
 /** Signs up the owner and the organisation, or logs in when the account exists (409 EMAIL_TAKEN). */
 async function ensureAccount(type: SignupOrgType, slug: string, orgName: string): Promise<Account> {
-  const client = createClient({ baseUrl: GATEWAY, language: 'en' });
   const address = email(slug);
+  const client = createClient({
+    baseUrl: GATEWAY,
+    language: 'en',
+    onTokens: (t) => {
+      if (t.refreshToken) sessions[address] = t.refreshToken;
+    },
+  });
+  const cached = sessions[address];
+  if (cached) {
+    const r = await client.registry.refresh(cached).catch((err: unknown) => {
+      if (isVinculoApiError(err) && err.status === 429) rethrowLimited(err);
+      return undefined; // expired, revoked or from another database: sign up or log in below
+    });
+    if (r && r.organization.type === type) {
+      if (r.organization.name !== orgName) await client.registry.updateOrganization(r.organization.id, { name: orgName });
+      count('organizations', false);
+      return { type, name: orgName, email: address, orgId: r.organization.id, client, created: false };
+    }
+  }
   try {
     const r = await client.registry.signup({
       email: address,
@@ -109,12 +132,14 @@ async function probeLimits(): Promise<{ apiPerMinute: number | null }> {
 
 const seconds = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
-async function seedSupplier(
-  group: SupplierGroup,
-  buyers: readonly BuyerRef[],
-  bureauIds: ReadonlyMap<string, string>,
-  membership: ReadonlyMap<string, string[]>,
-): Promise<Account> {
+interface Loaded {
+  acc: Account;
+  synth: ReturnType<typeof synthesize>;
+  profile: Awaited<ReturnType<VinculoClient['suppliers']['putProfile']>>;
+}
+
+/** Phase 1: the organisation, its profile and every facility. */
+async function seedSupplier(group: SupplierGroup, buyers: readonly BuyerRef[]): Promise<Loaded> {
   const acc = await ensureAccount('supplier', group.slug, group.name);
   const { client, orgId } = acc;
   const synth = synthesize(group, acc.email, buyers);
@@ -132,6 +157,17 @@ async function seedSupplier(
     });
     count('facilities', r.created);
   }
+  return { acc, synth, profile };
+}
+
+/** Phase 2: track record, certificates with their documents, mandates. */
+async function seedExtras(
+  group: SupplierGroup,
+  { acc, synth, profile }: Loaded,
+  bureauIds: ReadonlyMap<string, string>,
+  membership: ReadonlyMap<string, string[]>,
+): Promise<void> {
+  const { client, orgId } = acc;
   const titles = new Set(profile.trackRecord.map((t) => t.title));
   for (const entry of synth.trackRecord) {
     if (titles.has(entry.title)) {
@@ -173,7 +209,6 @@ async function seedSupplier(
       count('mandates', false);
     }
   }
-  return acc;
 }
 
 function table(rows: string[][]): string {
@@ -219,25 +254,44 @@ async function main(): Promise<void> {
 
   let limited: RateLimited | undefined;
   const failures: string[] = [];
+  const loaded = new Map<string, Loaded>();
   const suppliers = new Map<string, Account>();
-  let done = 0;
-  await forEachLimited(
-    groups,
-    CONCURRENCY,
-    async (g) => {
-      try {
-        suppliers.set(g.key, await seedSupplier(g, buyerRefs, bureauIds, membership));
-      } catch (err) {
-        if (err instanceof RateLimited || (isVinculoApiError(err) && err.status === 429)) {
-          limited ??= err instanceof RateLimited ? err : new RateLimited((err as Error).message);
-          return;
+  const phase = async (label: string, items: readonly SupplierGroup[], work: (g: SupplierGroup) => Promise<void>) => {
+    let done = 0;
+    await forEachLimited(
+      items,
+      CONCURRENCY,
+      async (g) => {
+        try {
+          await work(g);
+        } catch (err) {
+          if (err instanceof RateLimited || (isVinculoApiError(err) && err.status === 429)) {
+            limited ??= err instanceof RateLimited ? err : new RateLimited((err as Error).message);
+            return;
+          }
+          failures.push(`${g.name}: ${(err as Error).message}`);
         }
-        failures.push(`${g.name}: ${(err as Error).message}`);
-      }
-      if (++done % 250 === 0) console.log(`  ${done}/${groups.length} suppliers (${seconds(t0)})`);
-    },
-    () => limited !== undefined,
-  );
+        if (++done % 500 === 0) console.log(`  ${label}: ${done}/${items.length} (${seconds(t0)})`);
+      },
+      () => limited !== undefined,
+    );
+  };
+  await phase('organisations, profiles and facilities', groups, async (g) => {
+    const l = await seedSupplier(g, buyerRefs);
+    loaded.set(g.key, l);
+    suppliers.set(g.key, l.acc);
+  });
+  const facilitiesAt = seconds(t0);
+  if (!limited) console.log(`every facility loaded in ${facilitiesAt}; now track record, certificates and mandates…`);
+  if (!limited) {
+    await phase(
+      'track record, certificates, mandates',
+      groups.filter((g) => loaded.has(g.key)),
+      (g) => seedExtras(g, loaded.get(g.key)!, bureauIds, membership),
+    );
+  }
+  mkdirSync(dirname(SESSIONS_FILE), { recursive: true });
+  writeFileSync(SESSIONS_FILE, `${JSON.stringify(sessions)}\n`, { mode: 0o600 });
   if (limited) {
     console.error(`\nstopped: the stack answered 429 Too Many Requests (${limited.message}).\n${RATE_LIMIT_HINT}, then run npm run seed:demo again.`);
     process.exitCode = 2;
@@ -265,7 +319,7 @@ async function main(): Promise<void> {
     )}\n`,
   );
 
-  console.log(`\nloaded ${suppliers.size} suppliers and ${facilities} facilities in ${elapsed}`);
+  console.log(`\nloaded ${suppliers.size} suppliers and ${facilities} facilities in ${facilitiesAt}; everything in ${elapsed}`);
   console.log(
     table([
       ['', 'created', 'updated'],
