@@ -19,8 +19,45 @@ export interface DocInfo {
   /** lat, lon pairs of the facilities that have coordinates. */
   readonly coords: Float64Array;
   readonly trackRecordCount: number;
+  /** log(1 + trackRecordCount), the track-record criterion before normalisation. */
+  readonly logTrack: number;
   /** Day number (days since 1970-01-01) of the latest contract; NaN when none is dated. */
   readonly lastDay: number;
+}
+
+/** The facilities of one grid cell: owner ordinal and coordinates side by side, read sequentially by radius queries. */
+export interface GridCell {
+  readonly docs: number[];
+  readonly lats: number[];
+  readonly lons: number[];
+}
+
+/**
+ * Per-ordinal numbers that scoring reads for every candidate, in typed arrays so a query touching tens of
+ * thousands of suppliers reads contiguous memory instead of chasing one object per supplier.
+ */
+export class DocColumns {
+  logTrack = new Float64Array(1024);
+  trackCount = new Float64Array(1024);
+  lastDay = new Float64Array(1024);
+  bestTier = new Float64Array(1024);
+  /** 1 SME, 0 large, -1 unknown. */
+  sme = new Float64Array(1024);
+  /** Audit score in 0..1, NaN when none. */
+  qualification = new Float64Array(1024);
+  capacityAmount = new Float64Array(1024);
+  /** Interned capacity unit, -1 when no capacity. */
+  capacityUnit = new Float64Array(1024);
+
+  ensure(n: number): void {
+    if (n <= this.logTrack.length) return;
+    const size = Math.max(n, this.logTrack.length * 2);
+    for (const k of ['logTrack', 'trackCount', 'lastDay', 'bestTier', 'sme', 'qualification', 'capacityAmount', 'capacityUnit'] as const) {
+      const next = new Float64Array(size);
+      next.set(this[k]);
+      this[k] = next;
+    }
+  }
 }
 
 export const SME_CLASSES: ReadonlySet<string> = new Set(['micro', 'small', 'medium']);
@@ -91,7 +128,10 @@ export class MatchIndex {
   readonly ordinalOf = new Map<string, number>();
   readonly alive = new Bitset();
   readonly sets = new Map<string, Bitset>();
-  readonly grid = new Map<number, number[]>();
+  readonly grid = new Map<number, GridCell>();
+  readonly columns = new DocColumns();
+  /** Capacity units interned to numbers for the columns. */
+  readonly units = new Map<string, number>();
   readonly text = new TextIndex();
   readonly codes = new TextIndex();
   readonly buyers = new Map<string, Map<number, BuyerHistory>>();
@@ -162,12 +202,13 @@ export class MatchIndex {
     for (const f of s.facilities) {
       if (f.lat === null || f.lon === null || !Number.isFinite(f.lat) || !Number.isFinite(f.lon)) continue;
       coords.push(f.lat, f.lon);
-      cells.add(cellOf(f.lat, f.lon));
-    }
-    for (const c of cells) {
-      let list = this.grid.get(c);
-      if (!list) this.grid.set(c, (list = []));
-      list.push(doc);
+      const c = cellOf(f.lat, f.lon);
+      cells.add(c);
+      let cell = this.grid.get(c);
+      if (!cell) this.grid.set(c, (cell = { docs: [], lats: [], lons: [] }));
+      cell.docs.push(doc);
+      cell.lats.push(f.lat);
+      cell.lons.push(f.lon);
     }
     this.cellsOf[doc] = [...cells];
 
@@ -192,11 +233,29 @@ export class MatchIndex {
 
     this.text.add(doc, supplierText(s));
     this.codes.add(doc, supplierCodes(s));
+    const col = this.columns;
+    col.ensure(doc + 1);
+    col.logTrack[doc] = Math.log1p(s.trackRecord.length);
+    col.trackCount[doc] = s.trackRecord.length;
+    col.lastDay[doc] = lastDay;
+    col.bestTier[doc] = bestTier;
+    col.sme[doc] = s.sizeClass === null ? -1 : SME_CLASSES.has(s.sizeClass) ? 1 : 0;
+    col.qualification[doc] = typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : Number.NaN;
+    if (s.capacity) {
+      let unit = this.units.get(s.capacity.unit);
+      if (unit === undefined) this.units.set(s.capacity.unit, (unit = this.units.size));
+      col.capacityUnit[doc] = unit;
+      col.capacityAmount[doc] = s.capacity.amountPerMonth;
+    } else {
+      col.capacityUnit[doc] = -1;
+      col.capacityAmount[doc] = 0;
+    }
     this.docs[doc] = {
       supplier: s,
       bestTier,
       coords: Float64Array.from(coords),
       trackRecordCount: s.trackRecord.length,
+      logTrack: Math.log1p(s.trackRecord.length),
       lastDay,
     };
     this.alive.add(doc);
@@ -209,11 +268,18 @@ export class MatchIndex {
     this.ordinalOf.delete(id);
     for (const k of this.keysOf[doc] ?? []) this.sets.get(k)?.delete(doc);
     for (const c of this.cellsOf[doc] ?? []) {
-      const list = this.grid.get(c);
-      if (!list) continue;
-      const i = list.indexOf(doc);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.grid.delete(c);
+      const cell = this.grid.get(c);
+      if (!cell) continue;
+      let w = 0;
+      for (let i = 0; i < cell.docs.length; i++) {
+        if (cell.docs[i] === doc) continue;
+        cell.docs[w] = cell.docs[i] as number;
+        cell.lats[w] = cell.lats[i] as number;
+        cell.lons[w] = cell.lons[i] as number;
+        w++;
+      }
+      cell.docs.length = cell.lats.length = cell.lons.length = w;
+      if (w === 0) this.grid.delete(c);
     }
     for (const k of this.buyerKeysOf[doc] ?? []) this.buyers.get(k)?.delete(doc);
     this.text.remove(doc, false);

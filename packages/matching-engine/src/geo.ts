@@ -18,6 +18,25 @@ export function cellOf(lat: number, lon: number): number {
   return row * 1000 + col;
 }
 
+/**
+ * Whether every point of `cell` lies within `radiusKm` of (lat, lon). The farthest point of a latitude-longitude
+ * box from a point is one of its corners (distance is monotone along a parallel and unimodal along a meridian),
+ * so checking the four corners suffices; a small margin absorbs rounding.
+ */
+export function cellInside(cell: number, lat: number, lon: number, radiusKm: number): boolean {
+  const row = Math.floor(cell / 1000);
+  const col = cell - row * 1000;
+  const lat0 = row * CELL_DEG - 90;
+  const lon0 = col * CELL_DEG - 180;
+  const limit = radiusKm - 0.001;
+  return (
+    haversineKm(lat, lon, lat0, lon0) <= limit &&
+    haversineKm(lat, lon, lat0 + CELL_DEG, lon0) <= limit &&
+    haversineKm(lat, lon, lat0, lon0 + CELL_DEG) <= limit &&
+    haversineKm(lat, lon, lat0 + CELL_DEG, lon0 + CELL_DEG) <= limit
+  );
+}
+
 /** The cells whose area can hold a point within `radiusKm` of (lat, lon). */
 export function cellsWithin(lat: number, lon: number, radiusKm: number): number[] {
   const dLat = radiusKm / 111.32;

@@ -9,8 +9,9 @@ import {
   standardsSatisfying,
   standardsSatisfyingSet,
   type BuyerHistory,
+  type DocInfo,
 } from './engine-index.js';
-import { cellsWithin, haversineKm } from './geo.js';
+import { cellInside, cellsWithin, haversineKm } from './geo.js';
 import type { WeightedTerm } from './text-index.js';
 import { tokenize } from './tokenize.js';
 import {
@@ -154,8 +155,15 @@ interface QueryContext {
   readonly capFit: Float64Array | undefined;
   readonly tagIds: readonly string[];
   readonly buyerHistory: Map<number, BuyerHistory> | undefined;
+  /** Contracts with this buyer per ordinal (zero elsewhere), when a buyer is given. */
+  readonly buyerCounts: Float64Array | undefined;
   trackMax: number;
   buyerMax: number;
+  /** log(1 + trackMax) and log(1 + buyerMax): the normalisers of the two track-record criteria. */
+  trackDen: number;
+  buyerDen: number;
+  /** The requirement's volume unit interned as in the index's columns; -1 when none or unknown to the index. */
+  readonly volumeUnit: number;
   readonly certs: readonly RequiredCertificate[];
 }
 
@@ -192,54 +200,58 @@ function buildCapabilityFit(index: MatchIndex, codes: readonly string[], tags: r
   return fit;
 }
 
-function values(ctx: QueryContext, doc: number, out: Float64Array): void {
-  const info = ctx.index.docs[doc];
-  if (!info) return;
-  const s = info.supplier;
+/**
+ * The criteria values of one supplier, in CRITERIA order. With `bound`, the two costly criteria (certificates,
+ * distance) are set to their maximum, 1, instead of computed: the total is then an upper bound of the score
+ * (rounding is monotone, so the bound holds in floating point too), used to skip suppliers that cannot enter
+ * the page.
+ */
+function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false): void {
+  const col = ctx.index.columns;
   const r = ctx.req;
   // capability
   out[0] = ctx.capFit ? (ctx.capFit[doc] as number) : NEUTRAL;
   out[1] = ctx.textMax > 0 ? (ctx.textScores[doc] as number) / ctx.textMax : 0;
   out[2] = ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
   // certificates
-  if (ctx.certs.length > 0) {
+  if (ctx.certs.length === 0) out[3] = NEUTRAL;
+  else if (bound) out[3] = 1;
+  else {
+    const s = (ctx.index.docs[doc] as DocInfo).supplier;
     let sum = 0;
     for (const c of ctx.certs) {
       const b = bestCertificate(s, c, ctx.day);
       sum += b === undefined ? 0 : b.status === 'verified' ? 1 : DECLARED_CERT_VALUE;
     }
     out[3] = sum / ctx.certs.length;
-  } else out[3] = NEUTRAL;
+  }
   // tier
   if (r.maxTier) {
-    out[4] = info.bestTier === 0 || info.bestTier > r.maxTier ? 0 : info.bestTier === r.maxTier ? 1 : OVERQUALIFIED_TIER_VALUE;
+    const t = col.bestTier[doc] as number;
+    out[4] = t === 0 || t > r.maxTier ? 0 : t === r.maxTier ? 1 : OVERQUALIFIED_TIER_VALUE;
   } else out[4] = NEUTRAL;
   // distance
-  if (r.location) {
-    const d = nearestKm(info.coords, r.location.lat, r.location.lon);
+  if (!r.location) out[5] = NEUTRAL;
+  else if (bound) out[5] = 1;
+  else {
+    const d = nearestKm((ctx.index.docs[doc] as DocInfo).coords, r.location.lat, r.location.lon);
     out[5] = Number.isFinite(d) ? Math.max(0, 1 - d / Math.max(1, r.location.radiusKm)) : 0;
-  } else out[5] = NEUTRAL;
+  }
   // capacity
-  if (r.volume && s.capacity && s.capacity.unit === r.volume.unit && r.volume.amountPerMonth > 0) {
-    out[6] = Math.min(1, s.capacity.amountPerMonth / r.volume.amountPerMonth);
+  if (r.volume && ctx.volumeUnit >= 0 && col.capacityUnit[doc] === ctx.volumeUnit && r.volume.amountPerMonth > 0) {
+    out[6] = Math.min(1, (col.capacityAmount[doc] as number) / r.volume.amountPerMonth);
   } else out[6] = NEUTRAL;
-  out[7] = ctx.trackMax > 0 ? Math.log1p(info.trackRecordCount) / Math.log1p(ctx.trackMax) : 0;
-  if (ctx.buyerHistory) {
-    const h = ctx.buyerHistory.get(doc);
-    out[8] = h && ctx.buyerMax > 0 ? Math.log1p(h.count) / Math.log1p(ctx.buyerMax) : 0;
+  out[7] = ctx.trackMax > 0 ? (col.logTrack[doc] as number) / ctx.trackDen : 0;
+  if (ctx.buyerCounts) {
+    const n = ctx.buyerCounts[doc] as number;
+    out[8] = n > 0 && ctx.buyerMax > 0 ? Math.log1p(n) / ctx.buyerDen : 0;
   } else out[8] = NEUTRAL;
-  out[9] = Number.isNaN(info.lastDay)
-    ? 0
-    : Math.exp(-Math.max(0, ctx.evalDay - info.lastDay) / 365.25 / RECENCY_SCALE_YEARS);
-  out[10] = typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : NEUTRAL;
-  out[11] =
-    r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only'
-      ? s.sizeClass === null
-        ? NEUTRAL
-        : SME_CLASSES.has(s.sizeClass)
-          ? 1
-          : 0
-      : NEUTRAL;
+  const last = col.lastDay[doc] as number;
+  out[9] = Number.isNaN(last) ? 0 : Math.exp(-Math.max(0, ctx.evalDay - last) / 365.25 / RECENCY_SCALE_YEARS);
+  const q = col.qualification[doc] as number;
+  out[10] = Number.isNaN(q) ? NEUTRAL : q;
+  const sme = col.sme[doc] as number;
+  out[11] = r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only' ? (sme < 0 ? NEUTRAL : sme) : NEUTRAL;
 }
 
 function total(ctx: QueryContext, v: Float64Array): number {
@@ -398,10 +410,18 @@ function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: s
 function radiusConstraint(index: MatchIndex, loc: { lat: number; lon: number; radiusKm: number }): ConstraintSet {
   const pass = new Bitset(index.capacity);
   for (const cell of cellsWithin(loc.lat, loc.lon, loc.radiusKm)) {
-    for (const d of index.grid.get(cell) ?? []) {
-      if (pass.has(d)) continue;
-      const info = index.docs[d];
-      if (info && nearestKm(info.coords, loc.lat, loc.lon) <= loc.radiusKm) pass.add(d);
+    const g = index.grid.get(cell);
+    if (!g) continue;
+    const { docs, lats, lons } = g;
+    // A cell wholly inside the circle admits its suppliers without a distance per facility; on the border,
+    // a supplier passes when any of its facilities (its nearest one included) is within the radius.
+    if (cellInside(cell, loc.lat, loc.lon, loc.radiusKm)) {
+      for (let i = 0; i < docs.length; i++) pass.add(docs[i] as number);
+      continue;
+    }
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i] as number;
+      if (!pass.has(d) && haversineKm(loc.lat, loc.lon, lats[i] as number, lons[i] as number) <= loc.radiusKm) pass.add(d);
     }
   }
   return {
@@ -465,48 +485,86 @@ export function hardConstraints(index: MatchIndex, r: EngineRequirement): Constr
   return out;
 }
 
-/** Keeps the best `k` (score desc, supplier id asc) of a stream, as a binary heap with the worst on top. */
+/**
+ * Keeps the best `k` of a stream (score descending, then `before` ascending) as a binary heap in typed arrays
+ * with the worst on top: no allocation per pushed item.
+ */
 class TopK {
-  private readonly heap: { doc: number; score: number; id: string }[] = [];
-  constructor(private readonly k: number) {}
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private n = 0;
 
-  private worse(a: { score: number; id: string }, b: { score: number; id: string }): boolean {
-    return a.score < b.score || (a.score === b.score && a.id > b.id);
+  /** `before(a, b)`: whether `a` ranks before `b` at equal scores. */
+  constructor(
+    private readonly k: number,
+    private readonly before: (a: number, b: number) => boolean,
+  ) {
+    this.docs = new Int32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
   }
 
-  push(doc: number, score: number, id: string): void {
+  /** The score to reach to enter; -Infinity while not full. A score equal to it may still enter on the tie. */
+  get threshold(): number {
+    return this.n < this.k ? Number.NEGATIVE_INFINITY : (this.scores[0] as number);
+  }
+
+  /** Whether the entry at heap position i is worse than the entry at j. */
+  private worse(i: number, j: number): boolean {
+    const a = this.scores[i] as number;
+    const b = this.scores[j] as number;
+    return a < b || (a === b && this.before(this.docs[j] as number, this.docs[i] as number));
+  }
+
+  private swap(i: number, j: number): void {
+    const d = this.docs[i] as number;
+    this.docs[i] = this.docs[j] as number;
+    this.docs[j] = d;
+    const s = this.scores[i] as number;
+    this.scores[i] = this.scores[j] as number;
+    this.scores[j] = s;
+  }
+
+  push(doc: number, score: number): void {
     if (this.k <= 0) return;
-    const h = this.heap;
-    const item = { doc, score, id };
-    if (h.length < this.k) {
-      h.push(item);
-      let i = h.length - 1;
+    if (this.n < this.k) {
+      let i = this.n++;
+      this.docs[i] = doc;
+      this.scores[i] = score;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        if (!this.worse(h[i] as typeof item, h[p] as typeof item)) break;
-        [h[i], h[p]] = [h[p] as typeof item, h[i] as typeof item];
+        if (!this.worse(i, p)) break;
+        this.swap(i, p);
         i = p;
       }
       return;
     }
-    if (!this.worse(h[0] as typeof item, item)) return;
-    h[0] = item;
+    const top = this.scores[0] as number;
+    if (score < top || (score === top && !this.before(doc, this.docs[0] as number))) return;
+    this.docs[0] = doc;
+    this.scores[0] = score;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && this.worse(h[l] as typeof item, h[m] as typeof item)) m = l;
-      if (r < h.length && this.worse(h[r] as typeof item, h[m] as typeof item)) m = r;
+      if (l < this.n && this.worse(l, m)) m = l;
+      if (r < this.n && this.worse(r, m)) m = r;
       if (m === i) break;
-      [h[i], h[m]] = [h[m] as typeof item, h[i] as typeof item];
+      this.swap(i, m);
       i = m;
     }
   }
 
-  sorted(): { doc: number; score: number; id: string }[] {
-    return [...this.heap].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  sorted(): { doc: number; score: number }[] {
+    const out: { doc: number; score: number }[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
+    return out.sort((a, b) => b.score - a.score || (this.before(a.doc, b.doc) ? -1 : this.before(b.doc, a.doc) ? 1 : 0));
   }
+}
+
+/** Ties between candidates are broken by supplier id. */
+function byId(index: MatchIndex): (a: number, b: number) => boolean {
+  return (a, b) => (index.docs[a]?.supplier.id ?? '') < (index.docs[b]?.supplier.id ?? '');
 }
 
 function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions): QueryContext {
@@ -523,13 +581,18 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     ? [...r.capabilities.processTags]
     : findProcessTags(requirementText(r)).map((t) => t.id);
   let buyerHistory: Map<number, BuyerHistory> | undefined;
+  let buyerCounts: Float64Array | undefined;
   const keys = buyerKeys(r.buyerId, r.buyerName);
   if (keys.length > 0) {
     buyerHistory = new Map();
+    buyerCounts = index.scratch(4);
     for (const k of keys)
       for (const [d, h] of index.buyers.get(k) ?? []) {
         const prev = buyerHistory.get(d);
-        if (!prev || prev.count < h.count) buyerHistory.set(d, h);
+        if (!prev || prev.count < h.count) {
+          buyerHistory.set(d, h);
+          buyerCounts[d] = h.count;
+        }
       }
   }
   return {
@@ -548,8 +611,12 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     capFit: buildCapabilityFit(index, r.capabilities.scianCodes, tagIds),
     tagIds,
     buyerHistory,
+    buyerCounts,
     trackMax: 0,
     buyerMax: 0,
+    trackDen: 0,
+    buyerDen: 0,
+    volumeUnit: r.volume ? (index.units.get(r.volume.unit) ?? -1) : -1,
     certs: [...r.mustHaveCertificates, ...r.niceToHaveCertificates],
   };
 }
@@ -557,18 +624,37 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
 /** Normalisers (best text score, most contracts …) over the suppliers being ranked, so values span 0..1. */
 function calibrate(ctx: QueryContext, population: Bitset): void {
   const { textScores, codeScores, index } = ctx;
-  population.forEach((d) => {
-    const t = textScores[d] as number;
-    if (t > ctx.textMax) ctx.textMax = t;
-    if (codeScores.length > 0) {
-      const c = codeScores[d] as number;
-      if (c > ctx.codeMax) ctx.codeMax = c;
+  const trackCount = index.columns.trackCount;
+  const hasCodes = codeScores.length > 0;
+  let textMax = 0;
+  let codeMax = 0;
+  let trackMax = 0;
+  const words = population.words;
+  for (let wi = 0; wi < words.length; wi++) {
+    let w = words[wi] as number;
+    while (w !== 0) {
+      const t = w & -w;
+      w ^= t;
+      const d = (wi << 5) + 31 - Math.clz32(t);
+      const x = textScores[d] as number;
+      if (x > textMax) textMax = x;
+      if (hasCodes) {
+        const c = codeScores[d] as number;
+        if (c > codeMax) codeMax = c;
+      }
+      const n = trackCount[d] as number;
+      if (n > trackMax) trackMax = n;
     }
-    const n = index.docs[d]?.trackRecordCount ?? 0;
-    if (n > ctx.trackMax) ctx.trackMax = n;
-    const b = ctx.buyerHistory?.get(d)?.count ?? 0;
-    if (b > ctx.buyerMax) ctx.buyerMax = b;
-  });
+  }
+  let buyerMax = 0;
+  if (ctx.buyerHistory)
+    for (const [d, h] of ctx.buyerHistory) if (h.count > buyerMax && population.has(d)) buyerMax = h.count;
+  ctx.textMax = textMax;
+  ctx.codeMax = codeMax;
+  ctx.trackMax = trackMax;
+  ctx.buyerMax = buyerMax;
+  ctx.trackDen = Math.log1p(trackMax);
+  ctx.buyerDen = Math.log1p(buyerMax);
 }
 
 /**
@@ -592,44 +678,68 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
     // Only the most relevant by words and capability are scored in full, which bounds the work on a broad
     // requirement whatever the size of the index.
     const fit = ctx.capFit;
-    const proxy = new TopK(Math.max(NEAR_MISS_POOL, nearMissLimit * 4));
+    const proxy = new TopK(Math.max(NEAR_MISS_POOL, nearMissLimit * 4), (a, b) => a < b);
     const textScores = ctx.textScores;
-    failingOneOrTwo(index.alive, constraints.map((c) => c.pass)).forEach((d) => {
-      const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
-      if (rel > 0) proxy.push(d, rel, '');
-    });
+    const words = failingOneOrTwo(index.alive, constraints.map((c) => c.pass)).words;
+    for (let wi = 0; wi < words.length; wi++) {
+      let w = words[wi] as number;
+      while (w !== 0) {
+        const t = w & -w;
+        w ^= t;
+        const d = (wi << 5) + 31 - Math.clz32(t);
+        const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
+        if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
+      }
+    }
     near = Bitset.from(proxy.sorted().map((x) => x.doc));
   }
   const population = near ? candidates.or(near) : candidates;
   calibrate(ctx, population);
 
   const v = new Float64Array(CRITERIA.length);
-  const top = new TopK(offset + limit);
+  const before = byId(index);
+  const top = new TopK(offset + limit, before);
+  const costly = ctx.certs.length > 0 || r.location != null;
   let count = 0;
-  candidates.forEach((d) => {
-    const info = index.docs[d];
-    if (!info) return;
-    count++;
-    values(ctx, d, v);
-    top.push(d, total(ctx, v), info.supplier.id);
-  });
+  const words = candidates.words;
+  for (let wi = 0; wi < words.length; wi++) {
+    let w = words[wi] as number;
+    while (w !== 0) {
+      const t = w & -w;
+      w ^= t;
+      const d = (wi << 5) + 31 - Math.clz32(t);
+      if (!index.docs[d]) continue;
+      count++;
+      if (costly) {
+        // Certificates and distance cost a scan and a trigonometric distance: skip them when even their
+        // best values could not lift the supplier onto the page.
+        values(ctx, d, v, true);
+        if (total(ctx, v) < top.threshold) continue;
+      }
+      values(ctx, d, v);
+      top.push(d, total(ctx, v));
+    }
+  }
   const page = top.sorted().slice(offset, offset + limit);
-  const out: Candidate[] = page.map(({ doc, score, id }) => {
+  const out: Candidate[] = page.map(({ doc, score }) => {
     values(ctx, doc, v);
-    return { supplierId: id, score, explanation: explain(ctx, doc, v) };
+    return { supplierId: (index.docs[doc] as DocInfo).supplier.id, score, explanation: explain(ctx, doc, v) };
   });
 
   const nearMisses: NearMiss[] = [];
   if (near) {
-    const nearTop = new TopK(nearMissLimit);
+    const nearTop = new TopK(nearMissLimit, before);
     near.forEach((d) => {
-      const info = index.docs[d];
-      if (!info) return;
+      if (!index.docs[d]) return;
       values(ctx, d, v);
-      nearTop.push(d, total(ctx, v), info.supplier.id);
+      nearTop.push(d, total(ctx, v));
     });
-    for (const { doc, score, id } of nearTop.sorted())
-      nearMisses.push({ supplierId: id, score, failed: constraints.filter((c) => !c.pass.has(doc)).map((c) => c.gap(doc)) });
+    for (const { doc, score } of nearTop.sorted())
+      nearMisses.push({
+        supplierId: (index.docs[doc] as DocInfo).supplier.id,
+        score,
+        failed: constraints.filter((c) => !c.pass.has(doc)).map((c) => c.gap(doc)),
+      });
   }
   return { candidates: out, nearMisses, total: count };
 }

@@ -13,9 +13,40 @@ export interface WeightedTerm {
   readonly weight: number;
 }
 
-interface Posting {
-  docs: number[];
-  tfs: number[];
+/** A term's documents and frequencies in typed arrays (the first `n` entries), grown by doubling. */
+class Posting {
+  docs = new Int32Array(4);
+  tfs = new Float64Array(4);
+  n = 0;
+
+  push(doc: number, tf: number): void {
+    if (this.n === this.docs.length) {
+      const docs = new Int32Array(this.n * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Float64Array(this.n * 2);
+      tfs.set(this.tfs);
+      this.tfs = tfs;
+    }
+    this.docs[this.n] = doc;
+    this.tfs[this.n] = tf;
+    this.n++;
+  }
+
+  /** Keeps the entries for which `keep(doc)` holds, in order; returns how many were dropped. */
+  retain(keep: (doc: number) => boolean): number {
+    let w = 0;
+    for (let i = 0; i < this.n; i++) {
+      const d = this.docs[i] as number;
+      if (!keep(d)) continue;
+      this.docs[w] = d;
+      this.tfs[w] = this.tfs[i] as number;
+      w++;
+    }
+    const dropped = this.n - w;
+    this.n = w;
+    return dropped;
+  }
 }
 
 /**
@@ -55,7 +86,7 @@ export class TextIndex {
         id = this.terms.length;
         this.termIds.set(t, id);
         this.terms.push(t);
-        this.postings.push({ docs: [], tfs: [] });
+        this.postings.push(new Posting());
         this.df.push(0);
         this.deadInPosting.push(0);
       }
@@ -68,9 +99,7 @@ export class TextIndex {
       ids[i] = id;
       tfs[i] = Math.min(n, 0xffff);
       i++;
-      const p = this.postings[id] as Posting;
-      p.docs.push(doc);
-      p.tfs.push(n);
+      (this.postings[id] as Posting).push(doc, n);
       this.df[id] = (this.df[id] as number) + 1;
     }
     this.docTerms[doc] = ids;
@@ -96,7 +125,7 @@ export class TextIndex {
         const dead = (this.deadInPosting[id] as number) + 1;
         this.deadInPosting[id] = dead;
         const p = this.postings[id] as Posting;
-        if (dead > 32 && dead * 2 > p.docs.length) this.compactPosting(id, doc);
+        if (dead > 32 && dead * 2 > p.n) this.compactPosting(id, doc);
       }
     }
     this.alive.delete(doc);
@@ -109,32 +138,12 @@ export class TextIndex {
   }
 
   private purge(id: number, doc: number): void {
-    const p = this.postings[id] as Posting;
-    let w = 0;
-    for (let i = 0; i < p.docs.length; i++) {
-      if (p.docs[i] === doc) continue;
-      p.docs[w] = p.docs[i] as number;
-      p.tfs[w] = p.tfs[i] as number;
-      w++;
-    }
-    const removed = p.docs.length - w;
-    p.docs.length = w;
-    p.tfs.length = w;
+    const removed = (this.postings[id] as Posting).retain((d) => d !== doc);
     this.deadInPosting[id] = Math.max(0, (this.deadInPosting[id] as number) - removed);
   }
 
   private compactPosting(id: number, removing: number): void {
-    const p = this.postings[id] as Posting;
-    const docs: number[] = [];
-    const tfs: number[] = [];
-    for (let i = 0; i < p.docs.length; i++) {
-      const d = p.docs[i] as number;
-      if (d !== removing && this.alive.has(d)) {
-        docs.push(d);
-        tfs.push(p.tfs[i] as number);
-      }
-    }
-    this.postings[id] = { docs, tfs };
+    (this.postings[id] as Posting).retain((d) => d !== removing && this.alive.has(d));
     this.deadInPosting[id] = 0;
   }
 
@@ -145,14 +154,16 @@ export class TextIndex {
   }
 
   /**
-   * Adds each live document's BM25 score for the query into `scores` (indexed by ordinal) and returns the
-   * ordinals touched, each once. `scores` must be zero for every ordinal on entry.
+   * Adds each live document's BM25 score for the query into `scores` (indexed by ordinal, long enough for
+   * every ordinal in use). Typed postings and one pass per term keep this at a few nanoseconds per posting.
    */
-  score(query: readonly WeightedTerm[], scores: Float64Array): number[] {
-    const touched: number[] = [];
-    if (this.liveDocs === 0) return touched;
+  score(query: readonly WeightedTerm[], scores: Float64Array): void {
+    if (this.liveDocs === 0) return;
     const { k1, b } = this.params;
     const avg = this.totalLen / this.liveDocs || 1;
+    // tf + k1 (1 - b + b len / avg) = tf + c0 + c1 len
+    const c0 = k1 * (1 - b);
+    const c1 = (k1 * b) / avg;
     const docLen = this.docLen;
     const aliveWords = this.alive.words;
     for (const { term, weight } of query) {
@@ -160,20 +171,27 @@ export class TextIndex {
       if (id === undefined) continue;
       const df = this.df[id] as number;
       if (df === 0) continue;
-      const idf = weight * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5));
+      const w = weight * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5)) * (k1 + 1);
       const p = this.postings[id] as Posting;
       const docs = p.docs;
       const tfs = p.tfs;
-      for (let i = 0; i < docs.length; i++) {
+      const n = p.n;
+      if (this.deadInPosting[id] === 0) {
+        // No removed document in this list: skip the liveness test.
+        for (let i = 0; i < n; i++) {
+          const d = docs[i] as number;
+          const tf = tfs[i] as number;
+          scores[d] = (scores[d] as number) + (w * tf) / (tf + c0 + c1 * (docLen[d] as number));
+        }
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
         const d = docs[i] as number;
         if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) === 0) continue;
         const tf = tfs[i] as number;
-        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * (docLen[d] as number)) / avg));
-        if (scores[d] === 0) touched.push(d);
-        scores[d] = (scores[d] as number) + s;
+        scores[d] = (scores[d] as number) + (w * tf) / (tf + c0 + c1 * (docLen[d] as number));
       }
     }
-    return touched;
   }
 
   /** The query terms a document contains, most frequent first (for explanations). */
