@@ -9,7 +9,7 @@ const quietLog = () => {
 describe('runShutdown', () => {
   it('runs the steps in order and reports a clean shutdown', async () => {
     const order: string[] = [];
-    const step = (name: string) => ({ name, run: async () => void order.push(name) });
+    const step = (name: string) => ({ name, run: () => Promise.resolve(void order.push(name)) });
     const clean = await runShutdown([step('http'), step('consumers'), step('workers'), step('relay'), step('pool'), step('nats')], quietLog(), 1_000);
     expect(clean).toBe(true);
     expect(order).toEqual(['http', 'consumers', 'workers', 'relay', 'pool', 'nats']);
@@ -20,7 +20,7 @@ describe('runShutdown', () => {
     const clean = await runShutdown(
       [
         { name: 'http', run: () => Promise.reject(new Error('boom')) },
-        { name: 'pool', run: async () => void order.push('pool') },
+        { name: 'pool', run: () => Promise.resolve(void order.push('pool')) },
       ],
       quietLog(),
       1_000,
