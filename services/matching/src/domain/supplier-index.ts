@@ -1,0 +1,101 @@
+/**
+ * The in-memory matching index every replica holds (ARCHITECTURE.md "Matching"): built from the read model at
+ * boot, then kept fresh supplier by supplier as registry events are applied. PostgreSQL holds the truth; the
+ * index is only ever (re)loaded from committed read-model rows, never from an event in flight.
+ */
+import {
+  createIndex,
+  match,
+  type EngineRequirement,
+  type EngineSupplier,
+  type MatchIndex,
+  type MatchOptions,
+  type MatchResult,
+} from '@vinculo/matching-engine';
+import type { Kysely } from '@vinculo/service-kit/db';
+import { loadSupplierPage, loadSuppliers, type SupplierRecord } from '../db/read-model.repository.js';
+import type { MatchingDb } from '../db/schema.js';
+
+/** A read-model supplier as the engine sees it. Public snapshot fields only. */
+export function toEngineSupplier({ snapshot: s, certificates }: SupplierRecord): EngineSupplier {
+  return {
+    id: s.id,
+    name: s.name,
+    descriptions: [s.description.es, s.description.en].filter((d): d is string => typeof d === 'string' && d.length > 0),
+    scianCodes: s.scianCodes,
+    processTags: s.processTags,
+    materials: s.materials,
+    facilities: s.facilities.map((f) => ({ lat: f.lat, lon: f.lon, stateCode: f.stateCode })),
+    capacity: s.capacity ? { unit: s.capacity.unit, amountPerMonth: s.capacity.amountPerMonth } : null,
+    sizeClass: s.sizeClass,
+    tiers: s.tiers,
+    certificates: certificates.map((c) => ({ standardId: c.standardId, status: c.status, validFrom: c.validFrom, validTo: c.validTo })),
+    trackRecord: s.trackRecord.map((t) => ({
+      title: t.title,
+      description: t.description,
+      customerName: t.customerName,
+      customerId: t.customerOrgId,
+      date: t.date,
+      value: t.value ? t.value.amountMinor / 100 : null,
+      scianCodes: t.scianCodes,
+    })),
+  };
+}
+
+export interface SupplierIndex {
+  /** Replaces the index with one built from every supplier in the read model. */
+  build(): Promise<{ suppliers: number; ms: number }>;
+  /** Reloads these suppliers from the read model (committed rows) and upserts or removes them. */
+  refresh(ids: readonly string[]): Promise<void>;
+  match(requirement: EngineRequirement, options?: MatchOptions): MatchResult;
+  /** Display name of an indexed supplier. */
+  nameOf(id: string): string | undefined;
+  readonly size: number;
+}
+
+const PAGE = 5_000;
+
+export function createSupplierIndex(db: Kysely<MatchingDb>): SupplierIndex {
+  let index: MatchIndex = createIndex([]);
+  let names = new Map<string, string>();
+  return {
+    async build() {
+      const started = performance.now();
+      const fresh = createIndex([]);
+      const freshNames = new Map<string, string>();
+      let after: string | undefined;
+      for (;;) {
+        const page = await loadSupplierPage(db, { limit: PAGE, ...(after ? { after } : {}) });
+        for (const record of page) {
+          fresh.upsert(toEngineSupplier(record));
+          freshNames.set(record.snapshot.id, record.snapshot.name);
+        }
+        if (page.length < PAGE) break;
+        after = page.at(-1)?.snapshot.id;
+      }
+      index = fresh;
+      names = freshNames;
+      return { suppliers: fresh.size, ms: Math.round(performance.now() - started) };
+    },
+    async refresh(ids) {
+      const records = await loadSuppliers(db, ids);
+      const found = new Set<string>();
+      for (const record of records) {
+        found.add(record.snapshot.id);
+        index.upsert(toEngineSupplier(record));
+        names.set(record.snapshot.id, record.snapshot.name);
+      }
+      // A certificate may arrive before its supplier's profile: nothing to index until the profile exists.
+      for (const id of ids) {
+        if (found.has(id)) continue;
+        index.remove(id);
+        names.delete(id);
+      }
+    },
+    match: (requirement, options) => match(index, requirement, options),
+    nameOf: (id) => names.get(id),
+    get size() {
+      return index.size;
+    },
+  };
+}
