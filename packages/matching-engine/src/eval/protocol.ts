@@ -199,6 +199,8 @@ export interface EvaluateOptions {
   readonly weights?: Partial<Weights>;
   /** Builds the requirement; replaceable only so a test can prove what it is handed. */
   readonly buildRequirement?: (p: TenderView) => EngineRequirement;
+  /** Called with each triple's ranks (for breakdowns by publisher or buyer); never sees the outcome. */
+  readonly onTriple?: (t: { readonly processId: string; readonly publisher: string; readonly engineRank: number; readonly bm25Rank: number }) => void;
 }
 
 /** Runs the leave-one-out protocol of data/README.md over parsed processes. */
@@ -271,6 +273,12 @@ export function evaluate(processes: readonly ProcessRecord[], options: EvaluateO
     for (const e of affected) bm25.add(bm25Ordinal.get(e.key) as number, tokenize(profileText(full.get(e.key) as EngineSupplier)));
     bm25Ranks.push(pessimisticRank(bm25Scores, target));
     pools.push(pool.length);
+    options.onTriple?.({
+      processId: p.process_id,
+      publisher: str(p.publisher) || 'unknown',
+      engineRank: engineRanks[engineRanks.length - 1] as number,
+      bm25Rank: bm25Ranks[bm25Ranks.length - 1] as number,
+    });
   });
 
   return {
