@@ -98,3 +98,20 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Journey 1's requirement: "CNC-machined aluminium brackets, IATF 16949, Tier 2, within 300 km of Querétaro, 5,000 units/month". */
+const nextYear = `${new Date().getFullYear() + 1}-06-30`;
+export const bracketsRfq = {
+  title: 'Soportes de aluminio maquinados CNC / CNC-machined aluminium brackets',
+  description: 'Soportes de aluminio 6061-T6 maquinados en CNC para ensamble de asientos',
+  items: [{ description: 'Soporte de aluminio maquinado', codes: ['332710'], quantity: 5000, unit: 'pieza' }],
+  capabilities: { scianCodes: ['332710'], processTags: ['cnc-machining'] },
+  mustHaveCertificates: [{ standardId: 'iatf-16949-2016' }],
+  niceToHaveCertificates: [],
+  maxTier: 2,
+  location: { lat: 20.5888, lon: -100.3899, radiusKm: 300 },
+  volume: { unit: 'units-per-month', amountPerMonth: 5000 },
+  deadline: nextYear,
+  visibility: 'public',
+};
+

@@ -1,7 +1,7 @@
 /** Kysely table types of the matching schema; they mirror migrations/*.sql. */
 import type { CertificationSnapshot, MandateSnapshot, SupplierSnapshot } from '@vinculo/contracts';
 import type { EventTables } from '@vinculo/service-kit/events';
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** jsonb: read as the parsed value, written as JSON text (pg would send a JS array as a PostgreSQL array). */
@@ -49,7 +49,44 @@ export interface ReadModelPositionTable {
   updated_at: Timestamp;
 }
 
+export type RequirementState = 'draft' | 'open' | 'closed' | 'awarded' | 'cancelled';
+export type Visibility = 'public' | 'invited' | 'bureaus';
+
+/** What a buyer asks for, as the API takes it (stored as jsonb). */
+export interface RequirementSpec {
+  description: string;
+  items: { description: string; codes: string[]; quantity: number; unit: string }[];
+  capabilities: { scianCodes: string[]; processTags: string[] };
+  mustHaveCertificates: { standardId: string; verifiedOnly?: boolean }[];
+  niceToHaveCertificates: { standardId: string; verifiedOnly?: boolean }[];
+  maxTier: 1 | 2 | 3 | 4 | null;
+  sizePreference: 'sme-only' | 'prefer-sme' | null;
+  location: { lat: number; lon: number; radiusKm: number } | null;
+  volume: { unit: string; amountPerMonth: number } | null;
+}
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface RequirementsTable {
+  id: string;
+  buyer_org_id: string;
+  state: ColumnType<RequirementState, RequirementState | undefined, RequirementState>;
+  title: string;
+  spec: Json<RequirementSpec>;
+  deadline: string;
+  visibility: Visibility;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  opened_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  cancelled_at: NullableTimestamp;
+}
+
+export type Requirement = Selectable<RequirementsTable>;
+
 export interface MatchingDb extends EventTables {
+  requirements: RequirementsTable;
   organizations: OrganizationsTable;
   suppliers: SuppliersTable;
   certificates: CertificatesTable;

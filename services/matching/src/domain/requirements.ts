@@ -1,0 +1,230 @@
+/**
+ * Requirements (RFQs) and their matches.
+ *
+ * Rules:
+ * - Only `buyer` organisations post requirements (anyone else: 403, which does not depend on any target);
+ *   `viewer` members read but do not write (403).
+ * - A requirement is its buyer's: any other caller gets 404 for it, except that a public, open requirement is
+ *   readable by every signed-in organisation. Its matches are the buyer's alone (404 to everyone else).
+ * - States (ARCHITECTURE.md "Matching"): draft → open; open → closed; open | closed → awarded (with deals,
+ *   later); draft | open | closed → cancelled; awarded and cancelled are final. Anything else is a 409, including
+ *   repeating the current state. Opening needs a deadline that has not passed (Mexico City calendar).
+ * - Each transition bumps the version and writes matching.requirement.opened/closed/cancelled to the outbox in
+ *   the same transaction.
+ */
+import { certificationStandard, capacityUnit, processTag } from '@vinculo/taxonomy';
+import { DEFAULT_WEIGHTS, type EngineRequirement, type Weights } from '@vinculo/matching-engine';
+import { inTransaction, newId, type Kysely } from '@vinculo/service-kit/db';
+import type { RequirementRepository } from '../db/requirements.repository.js';
+import type { MatchingDb, Requirement, RequirementSpec, RequirementState, Visibility } from '../db/schema.js';
+import { errors } from '../errors.js';
+import { requirementSnapshot, type MatchingEventType, type RequirementEventWriter, type RequirementSnapshot } from '../events/matching.events.js';
+import { isCalendarDate, todayInMexico, type RequestContext } from './context.js';
+import type { SupplierIndex } from './supplier-index.js';
+
+export interface RequirementDeps {
+  db: Kysely<MatchingDb>;
+  requirements: RequirementRepository;
+  writeEvent: RequirementEventWriter;
+  index: SupplierIndex;
+  now: () => Date;
+}
+
+export interface RequirementInput {
+  title: string;
+  description?: string;
+  items: RequirementSpec['items'];
+  capabilities: RequirementSpec['capabilities'];
+  mustHaveCertificates: RequirementSpec['mustHaveCertificates'];
+  niceToHaveCertificates?: RequirementSpec['niceToHaveCertificates'];
+  maxTier?: RequirementSpec['maxTier'];
+  sizePreference?: RequirementSpec['sizePreference'];
+  location?: RequirementSpec['location'];
+  volume?: RequirementSpec['volume'];
+  deadline: string;
+  visibility: Visibility;
+}
+
+export type RequirementView = RequirementSnapshot & { version: number };
+
+export type RequirementAction = 'open' | 'close' | 'cancel';
+
+const TRANSITIONS: Record<RequirementAction, { from: readonly RequirementState[]; to: RequirementState; event: MatchingEventType }> = {
+  open: { from: ['draft'], to: 'open', event: 'matching.requirement.opened' },
+  close: { from: ['open'], to: 'closed', event: 'matching.requirement.closed' },
+  cancel: { from: ['draft', 'open', 'closed'], to: 'cancelled', event: 'matching.requirement.cancelled' },
+};
+
+const WRITERS = new Set(['owner', 'admin', 'member']);
+
+function view(r: Requirement): RequirementView {
+  return { ...requirementSnapshot(r), version: r.version };
+}
+
+function principalOf(ctx: RequestContext) {
+  // Routes authenticate first; a missing principal here is a wiring bug, not a caller error.
+  if (!ctx.principal) throw new Error('requirement use case called without a principal');
+  return ctx.principal;
+}
+
+function assertBuyerWriter(ctx: RequestContext) {
+  const p = principalOf(ctx);
+  if (p.orgType !== 'buyer') throw errors.BUYERS_ONLY();
+  if (!p.roles.some((r) => WRITERS.has(r))) throw errors.FORBIDDEN_ROLE();
+  return p;
+}
+
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+function checkSpec(input: RequirementInput, today: string): RequirementSpec {
+  if (!isCalendarDate(input.deadline) || input.deadline < today)
+    throw errors.INVALID_DEADLINE({ errors: [{ in: 'body', path: '/deadline', message: input.deadline }] });
+  const certs = (list: RequirementSpec['mustHaveCertificates'], path: string) => {
+    const seen = new Map<string, { standardId: string; verifiedOnly?: boolean }>();
+    list.forEach((c, i) => {
+      if (!certificationStandard(c.standardId))
+        throw errors.UNKNOWN_CERTIFICATE({ detail: c.standardId, errors: [{ in: 'body', path: `${path}/${i}/standardId`, message: c.standardId }] });
+      seen.set(c.standardId, { standardId: c.standardId, ...(c.verifiedOnly ? { verifiedOnly: true } : {}) });
+    });
+    return [...seen.values()];
+  };
+  input.capabilities.processTags.forEach((t, i) => {
+    if (!processTag(t))
+      throw errors.UNKNOWN_PROCESS_TAG({ detail: t, errors: [{ in: 'body', path: `/capabilities/processTags/${i}`, message: t }] });
+  });
+  if (input.volume && !capacityUnit(input.volume.unit))
+    throw errors.UNKNOWN_UNIT({ detail: input.volume.unit, errors: [{ in: 'body', path: '/volume/unit', message: input.volume.unit }] });
+  return {
+    description: input.description ?? '',
+    items: input.items.map((i) => ({ description: i.description, codes: unique(i.codes), quantity: i.quantity, unit: i.unit })),
+    capabilities: { scianCodes: unique(input.capabilities.scianCodes), processTags: unique(input.capabilities.processTags) },
+    mustHaveCertificates: certs(input.mustHaveCertificates, '/mustHaveCertificates'),
+    niceToHaveCertificates: certs(input.niceToHaveCertificates ?? [], '/niceToHaveCertificates'),
+    maxTier: input.maxTier ?? null,
+    sizePreference: input.sizePreference ?? null,
+    location: input.location ?? null,
+    volume: input.volume ?? null,
+  };
+}
+
+export async function createRequirement(d: RequirementDeps, input: RequirementInput, ctx: RequestContext): Promise<RequirementView> {
+  const p = assertBuyerWriter(ctx);
+  const now = d.now();
+  const spec = checkSpec(input, todayInMexico(now));
+  const row = await d.requirements.insert(
+    d.db,
+    { id: newId(), buyerOrgId: p.orgId, title: input.title.trim(), spec, deadline: input.deadline, visibility: input.visibility },
+    now,
+  );
+  return view(row);
+}
+
+export async function transitionRequirement(
+  d: RequirementDeps,
+  id: string,
+  action: RequirementAction,
+  ctx: RequestContext,
+): Promise<RequirementView> {
+  const p = principalOf(ctx);
+  const t = TRANSITIONS[action];
+  const row = await inTransaction(d.db, async (trx) => {
+    const current = await d.requirements.find(trx, id, { forUpdate: true });
+    if (!current || current.buyer_org_id !== p.orgId) throw errors.REQUIREMENT_NOT_FOUND();
+    assertBuyerWriter(ctx);
+    if (!t.from.includes(current.state))
+      throw errors.INVALID_TRANSITION({
+        detail: { en: `A ${current.state} requirement cannot be ${t.to}`, es: `Un requerimiento en estado ${current.state} no puede pasar a ${t.to}` },
+      });
+    const now = d.now();
+    if (action === 'open' && current.deadline < todayInMexico(now)) throw errors.DEADLINE_PASSED();
+    const next = await d.requirements.transition(trx, id, t.to, now);
+    await d.writeEvent(trx, t.event, next, {
+      correlationId: ctx.correlationId,
+      actor: { orgId: p.orgId, ...(p.userId ? { userId: p.userId } : {}), ...(p.apiKeyId ? { apiKeyId: p.apiKeyId } : {}) },
+    });
+    return next;
+  });
+  return view(row);
+}
+
+export async function getRequirement(d: RequirementDeps, id: string, ctx: RequestContext): Promise<RequirementView> {
+  const p = principalOf(ctx);
+  const row = await d.requirements.find(d.db, id);
+  if (!row) throw errors.REQUIREMENT_NOT_FOUND();
+  const own = row.buyer_org_id === p.orgId;
+  if (!own && !(row.visibility === 'public' && row.state === 'open')) throw errors.REQUIREMENT_NOT_FOUND();
+  return view(row);
+}
+
+export async function listRequirements(
+  d: RequirementDeps,
+  opts: { limit: number; state?: RequirementState; after?: { createdAt: string; id: string } },
+  ctx: RequestContext,
+): Promise<{ items: RequirementView[]; next: { createdAt: string; id: string } | null }> {
+  const p = principalOf(ctx);
+  const rows = await d.requirements.listByBuyer(d.db, p.orgId, { ...opts, limit: opts.limit + 1 });
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(view),
+    next: rows.length > opts.limit && last ? { createdAt: last.created_at.toISOString(), id: last.id } : null,
+  };
+}
+
+export function toEngineRequirement(r: Requirement, buyerName: string | null, evaluationDate: string): EngineRequirement {
+  return {
+    title: r.title,
+    description: r.spec.description,
+    items: r.spec.items.map((i) => ({ description: i.description, codes: i.codes })),
+    capabilities: r.spec.capabilities,
+    mustHaveCertificates: r.spec.mustHaveCertificates,
+    niceToHaveCertificates: r.spec.niceToHaveCertificates,
+    maxTier: r.spec.maxTier,
+    sizePreference: r.spec.sizePreference,
+    location: r.spec.location,
+    volume: r.spec.volume,
+    deadline: r.deadline,
+    buyerId: r.buyer_org_id,
+    buyerName,
+    evaluationDate,
+  };
+}
+
+export interface MatchesQuery {
+  limit: number;
+  offset: number;
+  nearMisses: number;
+  weights: Partial<Weights>;
+}
+
+export async function getMatches(d: RequirementDeps, id: string, q: MatchesQuery, ctx: RequestContext) {
+  const p = principalOf(ctx);
+  const row = await d.requirements.find(d.db, id);
+  if (!row || row.buyer_org_id !== p.orgId) throw errors.REQUIREMENT_NOT_FOUND();
+  const weights: Weights = { ...DEFAULT_WEIGHTS, ...q.weights };
+  if (Object.values(weights).every((w) => w === 0)) throw errors.WEIGHTS_ALL_ZERO();
+  const evaluatedOn = todayInMexico(d.now());
+  const requirement = toEngineRequirement(row, await d.requirements.buyerName(d.db, row.buyer_org_id), evaluatedOn);
+  const result = d.index.match(requirement, { weights, limit: q.limit, offset: q.offset, nearMissLimit: q.nearMisses });
+  const name = (supplierId: string) => d.index.nameOf(supplierId) ?? null;
+  return {
+    requirementId: row.id,
+    evaluatedOn,
+    weights,
+    total: result.total,
+    limit: q.limit,
+    offset: q.offset,
+    candidates: result.candidates.map((c) => ({
+      supplierId: c.supplierId,
+      name: name(c.supplierId),
+      score: c.score,
+      explanation: c.explanation.map((e) => ({ ...e })),
+    })),
+    nearMisses: result.nearMisses.map((n) => ({
+      supplierId: n.supplierId,
+      name: name(n.supplierId),
+      score: n.score,
+      gaps: n.failed.map((g) => ({ ...g })),
+    })),
+  };
+}
