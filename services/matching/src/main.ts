@@ -1,0 +1,105 @@
+/**
+ * Composition root: config → connections → migrations and streams → read model consumer, index, relay → app →
+ * shutdown. The only file that knows every concrete dependency.
+ */
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { createJwksClient } from '@vinculo/service-kit/auth';
+import { createDatabase, migrateToLatest } from '@vinculo/service-kit/db';
+import {
+  connectNats,
+  createOutboxRelay,
+  defineConsumer,
+  defineStreams,
+  jetstream,
+  jetstreamManager,
+  provisionConsumer,
+  provisionStreams,
+} from '@vinculo/service-kit/events';
+import { redisConnection } from '@vinculo/service-kit/jobs';
+import { onSignals } from '@vinculo/service-kit/shutdown';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import type { MatchingDb } from './db/schema.js';
+import { createSupplierIndex } from './domain/supplier-index.js';
+import { createRegistryConsumer, REGISTRY_CONSUMER } from './events/registry.consumer.js';
+
+const config = loadConfig();
+const log = pino({ level: config.LOG_LEVEL, base: { service: 'matching' } });
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+const database = createDatabase<MatchingDb>({
+  url: config.DATABASE_URL,
+  schema: 'matching',
+  applicationName: 'matching',
+  onError: (err) => log.warn({ err }, 'idle PostgreSQL client error'),
+});
+const applied = await migrateToLatest(database, migrationsDir);
+log.info({ applied }, 'migrations applied');
+
+const nc = await connectNats({ url: config.NATS_URL, name: 'matching', log });
+const jsm = await jetstreamManager(nc);
+// Matching publishes to MATCHING and reads REGISTRY: both (and their DLQs) must exist whatever starts first.
+await provisionStreams(jsm, defineStreams(config.EVENT_NAMESPACE, ['registry', 'matching']));
+await provisionConsumer(jsm, defineConsumer(config.EVENT_NAMESPACE, 'registry', REGISTRY_CONSUMER));
+const js = jetstream(nc);
+const relay = createOutboxRelay({ db: database.db, js, log });
+
+// The index is built from committed read-model rows before the consumer starts, so nothing is missed: events
+// not yet applied are still pending on the durable consumer.
+const index = createSupplierIndex(database.db);
+const built = await index.build();
+log.info(built, 'matching index built');
+const consumer = createRegistryConsumer({
+  namespace: config.EVENT_NAMESPACE,
+  js,
+  db: database.db,
+  log,
+  onSuppliersChanged: (ids) => index.refresh(ids),
+});
+
+const keys = createJwksClient({
+  jwksUrl: config.JWKS_URL,
+  onWarning: (message, details) => log.warn({ details }, message),
+});
+const redis = redisConnection(config.REDIS_URL, 'producer');
+
+let isReconnecting = false;
+void (async () => {
+  for await (const s of nc.status()) {
+    if (s.type === 'disconnect' || s.type === 'reconnecting') isReconnecting = true;
+    if (s.type === 'reconnect') isReconnecting = false;
+  }
+})();
+
+const app = await buildApp({
+  config,
+  db: database.db,
+  redis,
+  keys,
+  index,
+  logger: { level: config.LOG_LEVEL },
+  readiness: {
+    postgres: () => database.ping(),
+    nats: () => Promise.resolve(!nc.isClosed() && nc.info !== undefined && !isReconnecting),
+    redis: async () => (await redis.ping().catch(() => '')) === 'PONG',
+  },
+  onEventsWritten: () => relay.notify(),
+});
+
+consumer.start();
+relay.start();
+await app.listen({ host: config.HOST, port: config.PORT });
+
+onSignals(
+  () => [
+    { name: 'http', run: () => app.close() },
+    { name: 'consumers', run: () => consumer.stop() },
+    { name: 'relay', run: () => relay.stop() },
+    { name: 'redis', run: () => redis.quit() },
+    { name: 'postgres', run: () => database.close() },
+    { name: 'nats', run: () => nc.drain() },
+  ],
+  log,
+  config.SHUTDOWN_TIMEOUT_MS,
+);
