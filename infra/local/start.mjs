@@ -16,7 +16,7 @@ import { ROOT, ensureDebianPackages, ensureInfra, ensureNodeModules, log, onShut
 /** Started in this order; each later service gets <NAME>_URL of the ones before it. */
 const SERVICES = [
   { name: 'registry', port: 3001 },
-  // { name: 'matching', port: 3002 },
+  { name: 'matching', port: 3002 },
   // { name: 'audits', port: 3003 },
   // { name: 'messaging', port: 3004 },
   { name: 'gateway', port: 8080 },
