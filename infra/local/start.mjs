@@ -87,6 +87,12 @@ try {
   const host = process.env.HOST || '127.0.0.1';
   const dataDir = path.resolve(ROOT, process.env.DATA_DIR || '.data');
   const urls = {};
+  // Every service must agree on the token issuer (the registry's public path at the gateway) and find the
+  // registry's public keys, wherever the ports were moved.
+  const gatewayPort = Number(process.env.GATEWAY_PORT || SERVICES.find((s) => s.name === 'gateway')?.port || 8080);
+  const identity = {
+    JWT_ISSUER: process.env.JWT_ISSUER || `http://127.0.0.1:${gatewayPort}/api/registry`,
+  };
   for (const { name, port: defaultPort } of SERVICES) {
     const key = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
     const port = Number(process.env[`${key}_PORT`] || defaultPort);
@@ -100,6 +106,8 @@ try {
       ...demoEnv,
       ...infra.env,
       ...urls,
+      ...identity,
+      ...(urls.REGISTRY_URL && !process.env.JWKS_URL ? { JWKS_URL: `${urls.REGISTRY_URL}/.well-known/jwks.json` } : {}),
       HOST: host,
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
