@@ -11,6 +11,8 @@ import type {
   FacilityInput,
   FacilityPatch,
   FacilityResult,
+  FacilitySetItem,
+  FacilitySetResult,
   GrantMandateRequest,
   Mandate,
   MandateListQuery,
@@ -114,6 +116,11 @@ export interface SuppliersClient {
   putProfile(supplierId: string, body: SupplierProfileInput, opts?: RequestOptions): Promise<PrivateProfile>;
   /** Adds a facility, or updates the one with the same externalRef (`created` tells which). */
   addFacility(supplierId: string, body: FacilityInput, opts?: RequestOptions): Promise<FacilityResult>;
+  /**
+   * Replaces the whole facility set in one transaction (at most 500): an item with `id` or a known `externalRef`
+   * rewrites that facility, other items are new, facilities not listed are deleted; fields left out are cleared.
+   */
+  replaceFacilities(supplierId: string, facilities: FacilitySetItem[], opts?: RequestOptions): Promise<FacilitySetResult>;
   updateFacility(supplierId: string, facilityId: string, patch: FacilityPatch, opts?: RequestOptions): Promise<Facility>;
   deleteFacility(supplierId: string, facilityId: string, opts?: RequestOptions): Promise<void>;
   /** The track record is listed in the profile (`trackRecord`). */
@@ -365,6 +372,8 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
       const facility = await parse<Facility>(res);
       return { created: res.status === 201, facility };
     },
+    replaceFacilities: (supplierId, facilities, opts) =>
+      request<FacilitySetResult>({ method: 'PUT', path: `${sup(supplierId)}/facilities`, auth: true, body: { facilities }, opts }),
     updateFacility: (supplierId, facilityId, patch, opts) =>
       request<Facility>({
         method: 'PATCH',

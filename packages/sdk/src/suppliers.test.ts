@@ -129,6 +129,17 @@ describe('suppliers', () => {
     expect(seen[0]?.body).toEqual(input);
   });
 
+  it('replaces the facility set with one PUT', async () => {
+    const stored = { id: 'f1', name: 'Planta 1', address: null, stateCode: '22', municipality: null, lat: null, lon: null, industrialPark: null, cluster: null, externalRef: 'NRA1' };
+    handler = (_req, res) => json(res, 200, { facilities: [stored], created: 1, updated: 0, unchanged: 0, deleted: 2, version: 7 });
+    const client = createClient({ baseUrl, accessToken: 't' });
+    const set = [{ name: 'Planta 1', stateCode: 'Querétaro', externalRef: 'NRA1' }];
+    const r = await client.suppliers.replaceFacilities(SUP, set);
+    expect(r).toEqual({ facilities: [stored], created: 1, updated: 0, unchanged: 0, deleted: 2, version: 7 });
+    expect([seen[0]?.method, seen[0]?.url]).toEqual(['PUT', `/api/registry/suppliers/${SUP}/facilities`]);
+    expect(seen[0]?.body).toEqual({ facilities: set });
+  });
+
   it('patches and deletes facilities and track-record entries', async () => {
     handler = (req, res) => {
       if (req.method === 'DELETE') {

@@ -319,6 +319,25 @@ export interface FacilityInput {
 /** At least one field. */
 export type FacilityPatch = Partial<FacilityInput>;
 
+/** One facility of a full set (PUT /suppliers/:id/facilities). */
+export interface FacilitySetItem extends FacilityInput {
+  /** An existing facility of this supplier to rewrite; without it `externalRef` matches, else it is new. */
+  id?: string | null;
+}
+
+/** PUT /suppliers/:id/facilities: the set as stored, and what the replace did (one version, one event). */
+export interface FacilitySetResult {
+  facilities: Facility[];
+  created: number;
+  /** Matched and changed. */
+  updated: number;
+  /** Matched and identical. */
+  unchanged: number;
+  deleted: number;
+  /** The profile version after the replace. */
+  version: number;
+}
+
 /** POST /suppliers/:id/facilities answers 201 (created) or 200 (updated through externalRef). */
 export interface FacilityResult {
   created: boolean;

@@ -273,6 +273,195 @@ describe('facilities and track record', () => {
   });
 });
 
+describe('the facility set (PUT /suppliers/:id/facilities)', () => {
+  interface FacilityOut {
+    id: string;
+    name: string;
+    externalRef: string | null;
+    stateCode: string | null;
+    lat: number | null;
+    address: string | null;
+  }
+  interface SetResult {
+    facilities: FacilityOut[];
+    created: number;
+    updated: number;
+    unchanged: number;
+    deleted: number;
+    version: number;
+  }
+  let s: Account;
+  const putSet = (who: Account, facilities: unknown, supplierId = who.orgId) =>
+    h.app.inject({ method: 'PUT', url: `/suppliers/${supplierId}/facilities`, headers: bearer(who.accessToken), payload: { facilities } });
+  const version = async (orgId: string) =>
+    (await h.database.db.selectFrom('supplier_profiles').select('version').where('org_id', '=', orgId).executeTakeFirstOrThrow()).version;
+  const facilityRows = (orgId: string) =>
+    h.database.db.selectFrom('facilities').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+
+  beforeAll(async () => {
+    s = await signup(h.app, 'supplier');
+    expect((await put({ token: s.accessToken }, s.orgId, profileBody)).statusCode).toBe(200);
+  });
+
+  it('needs a profile first', async () => {
+    const other = await signup(h.app, 'supplier');
+    const res = await putSet(other, [{ name: 'Planta' }]);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'REGISTRY_SUPPLIER_PROFILE_NOT_FOUND' });
+  });
+
+  it('replaces the set in one transaction: upsert by externalRef or id, delete the rest, one version, one event', async () => {
+    const auth = bearer(s.accessToken);
+    const post = async (payload: object) =>
+      (await h.app.inject({ method: 'POST', url: `/suppliers/${s.orgId}/facilities`, headers: auth, payload })).json<FacilityOut>();
+    const a = await post({ name: 'Planta A', externalRef: 'NRA-A', stateCode: '22', address: 'Av. 5 de Febrero 100' });
+    const b = await post({ name: 'Planta B', externalRef: 'NRA-B' });
+    const c = await post({ name: 'Planta C' });
+    const before = await version(s.orgId);
+    const eventsBefore = (await outbox(s.orgId)).length;
+
+    const res = await putSet(s, [
+      { name: 'Planta A renovada', externalRef: 'NRA-A', stateCode: 'Querétaro', municipality: 'El Marqués', lat: 20.62, lon: -100.28 },
+      { id: c.id, name: 'Planta C', externalRef: 'NRA-C' },
+      { name: 'Planta D', externalRef: 'NRA-D', stateCode: 'Nuevo León' },
+      { name: 'Bodega sin referencia' },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json<SetResult>();
+    expect(r).toMatchObject({ created: 2, updated: 2, unchanged: 0, deleted: 1, version: before + 1 });
+    expect(r.facilities.map((f) => [f.name, f.externalRef])).toEqual([
+      ['Planta A renovada', 'NRA-A'],
+      ['Planta C', 'NRA-C'],
+      ['Planta D', 'NRA-D'],
+      ['Bodega sin referencia', null],
+    ]);
+    expect(r.facilities[0]).toMatchObject({ id: a.id, stateCode: '22', lat: 20.62, address: null }); // left out: cleared
+    expect(r.facilities[1]!.id).toBe(c.id);
+    expect(r.facilities[2]).toMatchObject({ stateCode: '19' });
+    expect((await facilityRows(s.orgId)).map((f) => f.id)).toEqual(r.facilities.map((f) => f.id));
+    expect((await facilityRows(s.orgId)).some((f) => f.id === b.id)).toBe(false);
+
+    // One version, one event, and the event is the contract's snapshot with the new set.
+    expect(await version(s.orgId)).toBe(before + 1);
+    const rows = await outbox(s.orgId);
+    expect(rows).toHaveLength(eventsBefore + 1);
+    const last = rows[rows.length - 1]!;
+    expect(last.type).toBe('registry.supplier.updated');
+    const valid = validateAnyEvent(last.payload);
+    expect(valid.ok, JSON.stringify(valid)).toBe(true);
+    const ev = lastSnapshot(rows);
+    expect(ev.aggregate.version).toBe(before + 1);
+    expect(ev.data.facilities.map((f) => f.id)).toEqual(r.facilities.map((f) => f.id));
+    expect(ev.data.facilities[0]).toEqual({
+      id: a.id,
+      name: 'Planta A renovada',
+      stateCode: '22',
+      municipality: 'El Marqués',
+      lat: 20.62,
+      lon: -100.28,
+      industrialPark: null,
+      cluster: null,
+    });
+    const search = await h.database.db.selectFrom('supplier_profiles').select('search_text').where('org_id', '=', s.orgId).executeTakeFirstOrThrow();
+    expect(search.search_text).toContain('planta a renovada');
+    expect(search.search_text).toContain('nuevo leon');
+    expect(search.search_text).not.toContain('planta b');
+
+    // The private view shows the same set.
+    const view = (await h.app.inject({ method: 'GET', url: `/suppliers/${s.orgId}/profile`, headers: auth })).json<SupplierSnapshot & { version: number }>();
+    expect(view.facilities.map((f) => f.id)).toEqual(r.facilities.map((f) => f.id));
+    expect(view.version).toBe(before + 1);
+  });
+
+  it('is idempotent for keyed facilities: the same set again changes nothing but the version', async () => {
+    const set = [
+      { name: 'Planta A renovada', externalRef: 'NRA-A', stateCode: '22', municipality: 'El Marqués', lat: 20.62, lon: -100.28 },
+      { name: 'Planta D', externalRef: 'NRA-D', stateCode: '19' },
+    ];
+    const first = (await putSet(s, set)).json<SetResult>();
+    const again = await putSet(s, set);
+    expect(again.statusCode, again.body).toBe(200);
+    const r = again.json<SetResult>();
+    expect(r).toMatchObject({ created: 0, updated: 0, unchanged: 2, deleted: 0, version: first.version + 1 });
+    expect(r.facilities.map((f) => f.id)).toEqual(first.facilities.map((f) => f.id));
+  });
+
+  it('moves external references between kept facilities (a swap) without tripping the unique key', async () => {
+    const r0 = (await putSet(s, [{ name: 'Uno', externalRef: 'R1' }, { name: 'Dos', externalRef: 'R2' }])).json<SetResult>();
+    const [uno, dos] = r0.facilities;
+    const res = await putSet(s, [
+      { id: uno!.id, name: 'Uno', externalRef: 'R2' },
+      { id: dos!.id.toUpperCase(), name: 'Dos', externalRef: 'R1' },
+      // R3 is held by nobody yet; an item by reference whose facility another item names by id is new
+      { name: 'Tres', externalRef: 'R3' },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json<SetResult>();
+    expect(r).toMatchObject({ created: 1, updated: 2, deleted: 0 });
+    expect(r.facilities.map((f) => [f.id, f.externalRef])).toEqual([
+      [uno!.id, 'R2'],
+      [dos!.id, 'R1'],
+      [r.facilities[2]!.id, 'R3'],
+    ]);
+    // Named by id with a new reference, while another item carries its old one: that item is a new facility.
+    const moved = (await putSet(s, [{ id: uno!.id, name: 'Uno', externalRef: 'R9' }, { name: 'Uno bis', externalRef: 'R2' }])).json<SetResult>();
+    expect(moved).toMatchObject({ created: 1, updated: 1, deleted: 2 });
+    expect(moved.facilities.map((f) => [f.name, f.externalRef])).toEqual([
+      ['Uno', 'R9'],
+      ['Uno bis', 'R2'],
+    ]);
+    expect(moved.facilities[1]!.id).not.toBe(uno!.id);
+  });
+
+  it('an empty set deletes every facility', async () => {
+    const res = await putSet(s, []);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<SetResult>()).toMatchObject({ facilities: [], created: 0, deleted: 2 });
+    expect(await facilityRows(s.orgId)).toEqual([]);
+    expect(lastSnapshot(await outbox(s.orgId)).data.facilities).toEqual([]);
+  });
+
+  it('refuses bad sets as a whole: nothing is written, no version, no event', async () => {
+    await putSet(s, [{ name: 'Fija', externalRef: 'KEEP' }]);
+    const mine = (await facilityRows(s.orgId))[0]!;
+    const stranger = await signup(h.app, 'supplier');
+    await put({ token: stranger.accessToken }, stranger.orgId, profileBody);
+    const theirs = (await putSet(stranger, [{ name: 'Ajena', externalRef: 'KEEP' }])).json<SetResult>().facilities[0]!;
+    const before = await version(s.orgId);
+    const eventsBefore = (await outbox(s.orgId)).length;
+    const cases: Array<[unknown, number, string]> = [
+      [[{ name: 'X', externalRef: 'D' }, { name: 'Y', externalRef: 'D' }], 400, 'VALIDATION_FAILED'],
+      [[{ id: mine.id, name: 'X' }, { id: mine.id, name: 'Y' }], 400, 'VALIDATION_FAILED'],
+      [[{ id: theirs.id, name: 'Robada' }], 404, 'REGISTRY_SUPPLIER_FACILITY_NOT_FOUND'],
+      [[{ id: newId(), name: 'Nadie' }], 404, 'REGISTRY_SUPPLIER_FACILITY_NOT_FOUND'],
+      [[{ name: 'Ok' }, { name: 'Media', lat: 20 }], 400, 'REGISTRY_SUPPLIER_COORDINATES_INCOMPLETE'],
+      [[{ name: 'Ok' }, { name: 'Atlántida', stateCode: 'Atlantis' }], 400, 'REGISTRY_SUPPLIER_STATE_UNKNOWN'],
+      [[{ name: '   ' }], 400, 'VALIDATION_FAILED'],
+      [{ name: 'not a list' }, 400, 'VALIDATION_FAILED'],
+      [Array.from({ length: 501 }, (_, i) => ({ name: `P${i}` })), 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [facilities, status, code] of cases) {
+      const res = await putSet(s, facilities);
+      expect(res.statusCode, `${JSON.stringify(facilities).slice(0, 120)}: ${res.body}`).toBe(status);
+      expect(res.json<{ code: string }>().code).toBe(code);
+    }
+    expect(await version(s.orgId)).toBe(before);
+    expect(await outbox(s.orgId)).toHaveLength(eventsBefore);
+    expect((await facilityRows(s.orgId)).map((f) => [f.id, f.name])).toEqual([[mine.id, 'Fija']]);
+    expect((await facilityRows(stranger.orgId)).map((f) => [f.id, f.name])).toEqual([[theirs.id, 'Ajena']]);
+  });
+
+  it('takes 500 facilities in one request', async () => {
+    const set = Array.from({ length: 500 }, (_, i) => ({ name: `Planta ${i}`, externalRef: `NRA-${i}`, stateCode: '14', lat: 20 + i / 1000, lon: -103 }));
+    const res = await putSet(s, set);
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.json<SetResult>()).toMatchObject({ created: 500, deleted: 1 });
+    expect(res.json<SetResult>().facilities.map((f) => f.externalRef)).toEqual(set.map((f) => f.externalRef));
+    const again = (await putSet(s, set.map((f, i) => (i === 7 ? { ...f, name: 'Cambiada' } : f)))).json<SetResult>();
+    expect(again).toMatchObject({ created: 0, updated: 1, unchanged: 499, deleted: 0 });
+  });
+});
+
 describe('authorization matrix', () => {
   const callers: Record<string, Caller> = {};
   let facilityId: string;
@@ -354,6 +543,7 @@ describe('authorization matrix', () => {
     { method: 'POST', url: `/suppliers/${owner.orgId}/track-record`, payload: { title: 'Intruso' } },
     { method: 'DELETE', url: `/suppliers/${owner.orgId}/track-record/${entryId}` },
     { method: 'DELETE', url: `/suppliers/${owner.orgId}/facilities/${facilityId}` },
+    { method: 'PUT', url: `/suppliers/${owner.orgId}/facilities`, payload: { facilities: [{ name: 'Matriz', externalRef: 'M-1' }] } },
   ];
 
   it.each(Object.keys(expected).filter((k) => k !== 'owner'))('%s gets the expected answer on every route', async (who) => {
@@ -446,6 +636,26 @@ describe('bad input', () => {
     { requiredKeys: [] },
   );
   const id = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constantFrom('..%2F', '%00', 'URN:UUID:1'));
+  const facilitySet = (ids: fc.Arbitrary<unknown>) =>
+    fc.oneof(
+      nasty,
+      fc.record(
+        {
+          facilities: field(
+            fc.array(
+              fc.oneof(
+                facility,
+                fc.tuple(facility, ids).map(([f, i]) => ({ ...f, id: i })),
+                fc.record({ name: fc.constantFrom('Planta', 'Bodega'), externalRef: fc.constantFrom('R1', 'R2', null), stateCode: fc.constantFrom('22', 'Jalisco', null) }, { requiredKeys: ['name'] }),
+              ),
+              { maxLength: 5 },
+            ),
+          ),
+          extra: fc.constant(1),
+        },
+        { requiredKeys: [] },
+      ),
+    );
 
   function check(res: { statusCode: number; headers: Record<string, unknown>; body: string }, label: string) {
     expect(res.statusCode, `${label} → ${res.statusCode} ${res.body.slice(0, 300)}`).toBeLessThan(500);
@@ -471,11 +681,12 @@ describe('bad input', () => {
     await put({ token: owner.accessToken }, owner.orgId, profileBody);
     const fid = (await h.app.inject({ method: 'POST', url: `/suppliers/${owner.orgId}/facilities`, headers: auth, payload: { name: 'Base' } })).json<{ id: string }>().id;
     await fc.assert(
-      fc.asyncProperty(facility, entry, id, fc.boolean(), async (f, e, someId, useRealIds) => {
+      fc.asyncProperty(facility, entry, id, fc.boolean(), facilitySet(fc.oneof(id, fc.constant(fid))), async (f, e, someId, useRealIds, set) => {
         const sid = useRealIds ? owner.orgId : encodeURIComponent(someId);
         const fac = useRealIds ? fid : encodeURIComponent(someId);
         for (const r of [
           { method: 'POST', url: `/suppliers/${sid}/facilities`, payload: f },
+          { method: 'PUT', url: `/suppliers/${sid}/facilities`, payload: set as object },
           { method: 'PATCH', url: `/suppliers/${sid}/facilities/${fac}`, payload: f },
           { method: 'POST', url: `/suppliers/${sid}/track-record`, payload: e },
           { method: 'DELETE', url: `/suppliers/${sid}/track-record/${encodeURIComponent(someId)}` },

@@ -12,6 +12,7 @@ import {
   DEFAULT_GATEWAY_URL,
   isVinculoApiError,
   type Certificate,
+  type FacilitySetItem,
   type SignupOrgType,
   type TierIndustry,
   type VinculoClient,
@@ -138,15 +139,14 @@ interface Loaded {
   profile: Awaited<ReturnType<VinculoClient['suppliers']['putProfile']>>;
 }
 
-/** Phase 1: the organisation, its profile and every facility. */
-async function seedSupplier(group: SupplierGroup, buyers: readonly BuyerRef[]): Promise<Loaded> {
-  const acc = await ensureAccount('supplier', group.slug, group.name);
-  const { client, orgId } = acc;
-  const synth = synthesize(group, acc.email, buyers);
-  const profile = await client.suppliers.putProfile(orgId, synth.profile);
-  count('profiles', acc.created);
+/** Most facilities one PUT of the facility set takes (the registry's limit). */
+const FACILITY_SET_MAX = 500;
+
+/** The supplier's facility set: one per establishment, keyed by its NRA (a repeated NRA: the last one wins). */
+function facilitySet(group: SupplierGroup): FacilitySetItem[] {
+  const byNra = new Map<string, FacilitySetItem>();
   for (const e of group.establishments) {
-    const r = await client.suppliers.addFacility(orgId, {
+    byNra.set(e.nra, {
       name: e.name.slice(0, 300),
       stateCode: e.stateCode,
       municipality: e.municipality,
@@ -155,9 +155,26 @@ async function seedSupplier(group: SupplierGroup, buyers: readonly BuyerRef[]): 
       industrialPark: e.industrialPark,
       externalRef: e.nra,
     });
-    count('facilities', r.created);
   }
-  return { acc, synth, profile };
+  return [...byNra.values()];
+}
+
+/**
+ * Phase 1: the organisation, its profile and its whole facility set — two writes per supplier (PUT profile,
+ * PUT facilities: one transaction, one version, one event), whatever the number of establishments.
+ */
+async function seedSupplier(group: SupplierGroup, buyers: readonly BuyerRef[]): Promise<Loaded> {
+  const acc = await ensureAccount('supplier', group.slug, group.name);
+  const { client, orgId } = acc;
+  const synth = synthesize(group, acc.email, buyers);
+  const profile = await client.suppliers.putProfile(orgId, synth.profile);
+  count('profiles', acc.created);
+  const set = facilitySet(group);
+  if (set.length > FACILITY_SET_MAX) throw new Error(`${set.length} establishments: more than one facility set (${FACILITY_SET_MAX}) holds`);
+  const r = await client.suppliers.replaceFacilities(orgId, set);
+  count('facilities', true, r.created);
+  count('facilities', false, r.updated + r.unchanged);
+  return { acc, synth, profile: { ...profile, facilities: r.facilities, version: r.version } };
 }
 
 /** Phase 2: track record, certificates with their documents, mandates. */

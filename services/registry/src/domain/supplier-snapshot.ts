@@ -19,13 +19,13 @@ export interface SupplierRecord {
   trackRecord: TrackRecordRow[];
 }
 
+/** Three queries: the organisation, the profile, facilities and track record together (repo.loadChildren). */
 export async function loadSupplierRecord(db: Executor<RegistryDb>, orgId: string): Promise<SupplierRecord | undefined> {
   const org = await repo.findOrganization(db, orgId);
   if (!org || org.type !== 'supplier') return undefined;
   const profile = await repo.findProfile(db, orgId);
   if (!profile) return undefined;
-  const [facilities, trackRecord] = await Promise.all([repo.listFacilities(db, orgId), repo.listTrackRecord(db, orgId)]);
-  return { org, profile, facilities, trackRecord };
+  return { org, profile, ...(await repo.loadChildren(db, orgId)) };
 }
 
 /** The public snapshot of a supplier organisation's profile; undefined when it is not a supplier or has no profile. */

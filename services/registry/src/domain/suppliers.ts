@@ -8,6 +8,7 @@
  * carries what the supplier declared.
  */
 import { inTransaction, isUniqueViolation, newId, type Kysely, type Transaction } from '@vinculo/service-kit/db';
+import { httpErrors } from '@vinculo/service-kit/http';
 import {
   capacityUnit,
   classifySize,
@@ -20,8 +21,8 @@ import {
   scianCode,
   stateByCode,
 } from '@vinculo/taxonomy';
-import type { RegistryDb } from '../db/schema.js';
-import { createSupplierRepository, type FacilityPatch, type ProfileValues } from '../db/suppliers.repository.js';
+import type { Facility, Organization, RegistryDb, SupplierProfile } from '../db/schema.js';
+import { createSupplierRepository, type FacilityPatch, type FacilityValues, type ProfileValues } from '../db/suppliers.repository.js';
 import type { EventWriter } from '../events/registry.events.js';
 import { supplierErrors as errors } from '../suppliers.errors.js';
 import { canEditSupplier, canSeePrivateProfile, supplierAccess } from './access.js';
@@ -95,6 +96,15 @@ export interface FacilityInput {
   /** Identifier in an external directory (e.g. RETC): posting the same one again updates that facility. */
   externalRef?: string | null;
 }
+
+/** One facility of a full facility set (PUT /suppliers/:id/facilities). */
+export interface FacilitySetItem extends FacilityInput {
+  /** An existing facility of this supplier to rewrite; without it the externalRef matches, else it is new. */
+  id?: string | null;
+}
+
+/** Most facilities one PUT of the facility set may carry. */
+export const MAX_FACILITY_SET = 500;
 
 export interface TrackRecordInput {
   title: string;
@@ -186,7 +196,7 @@ const blank = (s: string | null | undefined): string | null => {
 };
 
 /** Checks a profile body against the catalogues and derives what is derived (size class). */
-export function profileValues(input: ProfileInput): Omit<ProfileValues, 'search_text'> {
+export function profileValues(input: ProfileInput): Omit<ProfileValues, 'search_text'> & SearchTextSource['profile'] {
   const scian = checkScianCodes(input.scianCodes);
   const mapped = dedupe(input.scianMapped ?? []);
   for (const m of mapped) if (!scian.includes(m)) throw errors.SUPPLIER_SCIAN_MAPPED_INVALID({ detail: m });
@@ -246,12 +256,20 @@ export function profileValues(input: ProfileInput): Omit<ProfileValues, 'search_
 
 // ---- search text ----------------------------------------------------------------------------------------------
 
+/** What the search text is built from: a SupplierRecord, or a profile about to be written. */
+export interface SearchTextSource {
+  org: Pick<Organization, 'name'>;
+  profile: Pick<SupplierProfile, 'description_es' | 'description_en' | 'scian_codes' | 'process_tags' | 'materials'>;
+  facilities: readonly Facility[];
+  trackRecord: SupplierRecord['trackRecord'];
+}
+
 /**
  * Accent-folded text free-text search runs over: names and descriptions, SCIAN titles, each process tag's
  * Spanish and English names and synonyms (so "machining" finds a profile that only says "maquinado"),
  * materials, facility places and track record.
  */
-export function buildSearchText(rec: SupplierRecord): string {
+export function buildSearchText(rec: SearchTextSource): string {
   const p = rec.profile;
   const parts: Array<string | null | undefined> = [rec.org.name, p.description_es, p.description_en];
   for (const c of p.scian_codes) parts.push(c, scianCode(c)?.title);
@@ -269,11 +287,20 @@ export function buildSearchText(rec: SupplierRecord): string {
 
 // ---- writes ---------------------------------------------------------------------------------------------------
 
-/** Bumps the version, refreshes the search text and writes the snapshot event; the caller holds the row lock. */
-async function commitChange(deps: SupplierDeps, trx: Transaction<RegistryDb>, supplierId: string, ctx: RequestContext) {
-  const rec = await loadSupplierRecord(trx, supplierId);
-  if (!rec) throw errors.SUPPLIER_PROFILE_NOT_FOUND();
-  rec.profile = await repo.bumpVersion(trx, supplierId, buildSearchText(rec));
+/**
+ * Bumps the version, refreshes the search text and writes the snapshot event; the caller holds the row lock
+ * (`profile` is the locked row, `org` the organisation requireEditor read). Three statements: facilities and
+ * track record in one read, the version bump with the search text, the outbox row.
+ */
+async function commitChange(
+  deps: SupplierDeps,
+  trx: Transaction<RegistryDb>,
+  org: Organization,
+  profile: SupplierProfile,
+  ctx: RequestContext,
+): Promise<SupplierRecord> {
+  const rec: SupplierRecord = { org, profile, ...(await repo.loadChildren(trx, org.id)) };
+  rec.profile = await repo.bumpVersion(trx, org.id, buildSearchText(rec));
   await emit(deps, trx, rec, 'registry.supplier.updated', ctx);
   return rec;
 }
@@ -288,18 +315,31 @@ async function emit(
   await deps.writeEvent(trx, type, { type: 'supplier', id: rec.org.id, version: rec.profile.version }, buildSnapshot(rec), rec.org.id, ctx);
 }
 
+/**
+ * Creates or replaces the profile. The search text is built before the write, so the profile row is written
+ * once: lock (an existing profile), read its facilities and track record (one query; a new profile has none),
+ * upsert with the search text, outbox row.
+ */
 export async function putProfile(deps: SupplierDeps, supplierId: string, input: ProfileInput, ctx: RequestContext) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   const values = profileValues(input);
   const rec = await inTransaction(deps.db, async (trx) => {
-    await repo.lockProfile(trx, supplierId);
-    const { created, row } = await repo.upsertProfile(trx, supplierId, { ...values, search_text: '' });
-    const rec = await loadSupplierRecord(trx, supplierId);
-    if (!rec) throw errors.SUPPLIER_NOT_FOUND();
-    rec.profile = row;
-    const searchText = buildSearchText(rec);
-    await repo.setSearchText(trx, supplierId, searchText);
-    rec.profile = { ...row, search_text: searchText };
+    const existing = await repo.lockProfile(trx, supplierId);
+    // Facilities and track record hang off the profile (foreign key), so a profile that does not exist has none.
+    const children = existing ? await repo.loadChildren(trx, supplierId) : { facilities: [], trackRecord: [] };
+    const searchText = buildSearchText({ org, profile: values, ...children });
+    const { created, row } = await repo.upsertProfile(trx, supplierId, { ...values, search_text: searchText });
+    const rec: SupplierRecord = { org, profile: row, ...children };
+    if (!existing && !created) {
+      // Another request created the profile between our lock attempt (nothing to lock yet) and our upsert, and
+      // facilities or track record may have been added since: read them now that we hold the row.
+      Object.assign(rec, await repo.loadChildren(trx, supplierId));
+      const fresh = buildSearchText(rec);
+      if (fresh !== searchText) {
+        await repo.setSearchText(trx, supplierId, fresh);
+        rec.profile = { ...row, search_text: fresh };
+      }
+    }
     await emit(deps, trx, rec, created ? 'registry.supplier.registered' : 'registry.supplier.updated', ctx);
     return rec;
   });
@@ -318,8 +358,10 @@ export async function getPrivateProfile(deps: SupplierDeps, supplierId: string, 
   return privateProfileView(rec);
 }
 
-async function lockExistingProfile(trx: Transaction<RegistryDb>, supplierId: string) {
-  if (!(await repo.lockProfile(trx, supplierId))) throw errors.SUPPLIER_PROFILE_NOT_FOUND();
+async function lockExistingProfile(trx: Transaction<RegistryDb>, supplierId: string): Promise<SupplierProfile> {
+  const profile = await repo.lockProfile(trx, supplierId);
+  if (!profile) throw errors.SUPPLIER_PROFILE_NOT_FOUND();
+  return profile;
 }
 
 function facilityColumns(input: Partial<FacilityInput>): FacilityPatch {
@@ -336,18 +378,20 @@ function facilityColumns(input: Partial<FacilityInput>): FacilityPatch {
   return out;
 }
 
-function checkCoordinates(f: { lat: number | null; lon: number | null }) {
-  if ((f.lat === null) !== (f.lon === null)) throw errors.SUPPLIER_COORDINATES_INCOMPLETE();
+function checkCoordinates(f: { lat: number | null; lon: number | null }, path?: string) {
+  if ((f.lat === null) !== (f.lon === null)) {
+    throw errors.SUPPLIER_COORDINATES_INCOMPLETE(path ? { errors: [{ in: 'body', path, message: 'lat and lon go together' }] } : {});
+  }
 }
 
 /** Adds a facility, or updates the one with the same externalRef (re-imports never duplicate). */
 export async function addFacility(deps: SupplierDeps, supplierId: string, input: FacilityInput, ctx: RequestContext) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   const cols = facilityColumns(input);
   return inTransaction(deps.db, async (trx) => {
-    await lockExistingProfile(trx, supplierId);
+    const profile = await lockExistingProfile(trx, supplierId);
     const ref = cols.external_ref ?? null;
-    const existing = ref ? (await repo.listFacilities(trx, supplierId)).find((f) => f.external_ref === ref) : undefined;
+    const existing = ref ? await repo.findFacilityByRef(trx, supplierId, ref) : undefined;
     const row = existing
       ? await repo.updateFacility(trx, supplierId, existing.id, cols)
       : await repo.insertFacility(trx, {
@@ -365,8 +409,135 @@ export async function addFacility(deps: SupplierDeps, supplierId: string, input:
         });
     if (!row) throw errors.SUPPLIER_FACILITY_NOT_FOUND();
     checkCoordinates(row);
-    await commitChange(deps, trx, supplierId, ctx);
+    await commitChange(deps, trx, org, profile, ctx);
     return { created: !existing, facility: facilityResponse(row) };
+  });
+}
+
+/** Every column of a facility from one item of a full set: a field left out is cleared (PUT semantics). */
+function facilityRow(item: FacilityInput, path: string): Omit<FacilityValues, 'id' | 'org_id'> {
+  const cols = facilityColumns({
+    address: null,
+    stateCode: null,
+    municipality: null,
+    lat: null,
+    lon: null,
+    industrialPark: null,
+    cluster: null,
+    externalRef: null,
+    ...item,
+  });
+  const row = {
+    name: cols.name ?? item.name,
+    address: cols.address ?? null,
+    state_code: cols.state_code ?? null,
+    municipality: cols.municipality ?? null,
+    lat: cols.lat ?? null,
+    lon: cols.lon ?? null,
+    industrial_park: cols.industrial_park ?? null,
+    cluster: cols.cluster ?? null,
+    external_ref: cols.external_ref ?? null,
+  };
+  checkCoordinates(row, path);
+  return row;
+}
+
+const FACILITY_COLUMNS = ['name', 'address', 'state_code', 'municipality', 'lat', 'lon', 'industrial_park', 'cluster', 'external_ref'] as const;
+const sameFacility = (f: Facility, row: Omit<FacilityValues, 'id' | 'org_id'>) => FACILITY_COLUMNS.every((k) => f[k] === (row[k] ?? null));
+
+export interface FacilitySetResult {
+  facilities: Array<ReturnType<typeof facilityResponse>>;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  version: number;
+}
+
+/**
+ * Replaces the supplier's facility set in one transaction (what an ERP sync or an import sends): an item with
+ * an `id` rewrites that facility (it must be this supplier's), an item with an `externalRef` rewrites the
+ * facility holding that reference (unless another item names it by id), any other item is new; facilities
+ * not matched are deleted. Fields left out of an item are cleared. Whatever changed — nothing included — the
+ * profile version goes up once and one `registry.supplier.updated` carries the new snapshot. Statements: lock,
+ * list, delete, (clear moving references), one insert-or-update for every new or changed facility, then
+ * commitChange's three.
+ */
+export async function replaceFacilities(
+  deps: SupplierDeps,
+  supplierId: string,
+  items: readonly FacilitySetItem[],
+  ctx: RequestContext,
+): Promise<FacilitySetResult> {
+  const org = await requireEditor(deps, supplierId, ctx);
+  if (items.length > MAX_FACILITY_SET) {
+    throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: '/facilities', message: `at most ${MAX_FACILITY_SET} facilities` }] });
+  }
+  // Everything is checked before the database is touched.
+  const wanted = items.map((item, i) => ({ id: item.id ? item.id.toLowerCase() : null, row: facilityRow(item, `/facilities/${i}`) }));
+  const seenIds = new Set<string>();
+  const seenRefs = new Set<string>();
+  wanted.forEach(({ id, row }, i) => {
+    if (id !== null) {
+      if (seenIds.has(id)) throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: `/facilities/${i}/id`, message: `facility ${id} is listed twice` }] });
+      seenIds.add(id);
+    }
+    const ref = row.external_ref ?? null;
+    if (ref !== null) {
+      if (seenRefs.has(ref)) throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: `/facilities/${i}/externalRef`, message: `externalRef ${ref} is listed twice` }] });
+      seenRefs.add(ref);
+    }
+  });
+
+  return inTransaction(deps.db, async (trx) => {
+    const profile = await lockExistingProfile(trx, supplierId);
+    const current = await repo.listFacilities(trx, supplierId);
+    const byId = new Map(current.map((f) => [f.id, f]));
+    const byRef = new Map(current.flatMap((f) => (f.external_ref !== null ? [[f.external_ref, f] as const] : [])));
+    wanted.forEach(({ id }, i) => {
+      if (id !== null && !byId.has(id)) {
+        throw errors.SUPPLIER_FACILITY_NOT_FOUND({ detail: id, errors: [{ in: 'body', path: `/facilities/${i}/id`, message: id }] });
+      }
+    });
+    let created = 0;
+    let updated = 0;
+    let unchanged = 0;
+    const keep: string[] = [];
+    const writes: FacilityValues[] = [];
+    for (const { id, row } of wanted) {
+      let target = id !== null ? byId.get(id) : row.external_ref ? byRef.get(row.external_ref) : undefined;
+      // A reference held by a facility another item names by id: that facility is the other item's.
+      if (id === null && target && seenIds.has(target.id)) target = undefined;
+      if (!target) {
+        writes.push({ id: newId(), org_id: supplierId, ...row });
+        created++;
+        continue;
+      }
+      keep.push(target.id);
+      if (sameFacility(target, row)) {
+        unchanged++;
+      } else {
+        writes.push({ id: target.id, org_id: supplierId, ...row });
+        updated++;
+      }
+    }
+    const deleted = await repo.deleteFacilitiesExcept(trx, supplierId, keep);
+    // References that move from one kept facility to another would trip the (org_id, external_ref) key inside
+    // the single insert-or-update: clear them first.
+    const moving = writes.filter((w) => {
+      const before = byId.get(w.id)?.external_ref ?? null;
+      return before !== null && before !== (w.external_ref ?? null);
+    });
+    await repo.clearFacilityRefs(
+      trx,
+      supplierId,
+      moving.map((w) => w.id),
+    );
+    await repo.upsertFacilities(trx, supplierId, writes).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? errors.SUPPLIER_FACILITY_REF_TAKEN() : err;
+    });
+    const rec = await commitChange(deps, trx, org, profile, ctx);
+    return { facilities: rec.facilities.map(facilityResponse), created, updated, unchanged, deleted, version: rec.profile.version };
   });
 }
 
@@ -381,31 +552,31 @@ export async function updateFacility(
   patch: Partial<FacilityInput>,
   ctx: RequestContext,
 ) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   const cols = facilityColumns(patch);
   return inTransaction(deps.db, async (trx) => {
-    await lockExistingProfile(trx, supplierId);
+    const profile = await lockExistingProfile(trx, supplierId);
     const row = await repo.updateFacility(trx, supplierId, facilityId, cols).catch((err: unknown) => {
       throw isUniqueViolation(err) ? errors.SUPPLIER_FACILITY_REF_TAKEN({ detail: cols.external_ref ?? '' }) : err;
     });
     if (!row) throw errors.SUPPLIER_FACILITY_NOT_FOUND();
     checkCoordinates(row);
-    await commitChange(deps, trx, supplierId, ctx);
+    await commitChange(deps, trx, org, profile, ctx);
     return facilityResponse(row);
   });
 }
 
 export async function deleteFacility(deps: SupplierDeps, supplierId: string, facilityId: string, ctx: RequestContext) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   await inTransaction(deps.db, async (trx) => {
-    await lockExistingProfile(trx, supplierId);
+    const profile = await lockExistingProfile(trx, supplierId);
     if (!(await repo.deleteFacility(trx, supplierId, facilityId))) throw errors.SUPPLIER_FACILITY_NOT_FOUND();
-    await commitChange(deps, trx, supplierId, ctx);
+    await commitChange(deps, trx, org, profile, ctx);
   });
 }
 
 export async function addTrackRecord(deps: SupplierDeps, supplierId: string, input: TrackRecordInput, ctx: RequestContext) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   const scian = checkScianCodes(input.scianCodes ?? []);
   const date = input.date ? checkDate(input.date) : null;
   const customerOrgId = input.customerOrgId ?? null;
@@ -414,7 +585,7 @@ export async function addTrackRecord(deps: SupplierDeps, supplierId: string, inp
     if (!customer || customer.id === supplierId) throw errors.SUPPLIER_CUSTOMER_UNKNOWN({ detail: customerOrgId });
   }
   return inTransaction(deps.db, async (trx) => {
-    await lockExistingProfile(trx, supplierId);
+    const profile = await lockExistingProfile(trx, supplierId);
     const row = await repo.insertTrackRecord(trx, {
       id: newId(),
       org_id: supplierId,
@@ -428,16 +599,16 @@ export async function addTrackRecord(deps: SupplierDeps, supplierId: string, inp
       scian_codes: scian,
       synthetic: input.synthetic ?? false,
     });
-    await commitChange(deps, trx, supplierId, ctx);
+    await commitChange(deps, trx, org, profile, ctx);
     return trackRecordView(row);
   });
 }
 
 export async function deleteTrackRecord(deps: SupplierDeps, supplierId: string, entryId: string, ctx: RequestContext) {
-  await requireEditor(deps, supplierId, ctx);
+  const org = await requireEditor(deps, supplierId, ctx);
   await inTransaction(deps.db, async (trx) => {
-    await lockExistingProfile(trx, supplierId);
+    const profile = await lockExistingProfile(trx, supplierId);
     if (!(await repo.deleteTrackRecord(trx, supplierId, entryId))) throw errors.SUPPLIER_TRACK_RECORD_NOT_FOUND();
-    await commitChange(deps, trx, supplierId, ctx);
+    await commitChange(deps, trx, org, profile, ctx);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * A supplier's own profile (private view), facilities and declared track record. Writes: the supplier's owners
  * and admins. GET profile: whoever may see private fields (the supplier, a bureau with a `view` mandate, an
- * assigned auditor). Anyone else: 404. The public view is GET /suppliers/:id (search routes).
+ * assigned auditor). Anyone else: 404. The public view is GET /suppliers/:id (search routes). PUT
+ * /suppliers/:supplierId/facilities replaces the whole facility set at once.
  */
 import { Type } from 'typebox';
 import type { HttpServer } from '@vinculo/service-kit/http';
@@ -111,6 +112,26 @@ const FacilityResponse = Type.Object({
   externalRef: Nullable(Type.String()),
 });
 
+// PUT of the whole facility set: each item a facility body, optionally naming an existing facility by id.
+const FacilitySetBody = Type.Object(
+  {
+    facilities: Type.Array(Type.Object({ id: Opt(Uuid), name: Name(300), ...facilityFields }, { additionalProperties: false }), {
+      maxItems: suppliers.MAX_FACILITY_SET,
+    }),
+  },
+  { additionalProperties: false },
+);
+const FacilitySetResponse = Type.Object({
+  facilities: Type.Array(FacilityResponse),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  deleted: Type.Integer(),
+  version: Type.Integer(),
+});
+// 500 facilities of long texts exceed the 1 MiB default.
+const FACILITY_SET_BODY_LIMIT = 4 * 1_048_576;
+
 const TrackRecordBody = Type.Object(
   {
     title: Name(300),
@@ -180,6 +201,24 @@ export function supplierRoutes(app: HttpServer, deps: SupplierRouteDeps): void {
       const r = await suppliers.addFacility(deps, req.params.supplierId, req.body, contextOf(req));
       return reply.code(r.created ? 201 : 200).send(r.facility);
     },
+  );
+
+  // The whole facility set in one transaction, one version and one event (ERP syncs, imports): items with an
+  // id or a known externalRef rewrite that facility, others are new, unlisted ones are deleted.
+  app.put(
+    '/suppliers/:supplierId/facilities',
+    {
+      ...auth,
+      bodyLimit: FACILITY_SET_BODY_LIMIT,
+      schema: {
+        tags,
+        security,
+        params: SupplierParams,
+        body: FacilitySetBody,
+        response: { 200: FacilitySetResponse, ...Errors },
+      },
+    },
+    async (req) => suppliers.replaceFacilities(deps, req.params.supplierId, req.body.facilities, contextOf(req)),
   );
 
   app.patch(
