@@ -2,7 +2,17 @@
 // turn (each writes its own section of docs/benchmarks.md). Extra arguments go to each bench script.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, ensureDebianPackages, ensureInfra, ensureNodeModules, log, onShutdown, run, turbo, warn } from './lib.mjs';
+import {
+  ROOT,
+  ensureDebianPackages,
+  ensureInfra,
+  ensureNodeModules,
+  log,
+  onShutdown,
+  run,
+  turbo,
+  warn,
+} from './lib.mjs';
 
 function workspaces() {
   const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -33,7 +43,10 @@ try {
   infra = await ensureInfra();
   await ensureNodeModules();
   const env = { ...process.env, ...infra.env, NODE_ENV: process.env.NODE_ENV || 'production' };
-  if (process.env.SKIP_BUILD !== '1' && (await turbo(['run', 'build', '--output-logs=errors-only'], { env })) !== 0) {
+  if (
+    process.env.SKIP_BUILD !== '1' &&
+    (await turbo(['run', 'build', '--output-logs=errors-only'], { env })) !== 0
+  ) {
     throw new Error('build failed');
   }
   const benches = workspaces();
@@ -41,7 +54,10 @@ try {
   const extra = process.argv.slice(2);
   for (const { dir, pkg } of benches) {
     log(`bench: ${pkg.name}`);
-    const code = await run('npm', ['run', 'bench', ...(extra.length ? ['--', ...extra] : [])], { cwd: dir, env });
+    const code = await run('npm', ['run', 'bench', ...(extra.length ? ['--', ...extra] : [])], {
+      cwd: dir,
+      env,
+    });
     if (code !== 0) {
       warn(`bench ${pkg.name} failed (exit ${code})`);
       status = code;

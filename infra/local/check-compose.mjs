@@ -28,7 +28,11 @@ if (docker.code === 0) {
   compose = JSON.parse(docker.stdout);
   notes.push('parsed with docker compose config');
 } else {
-  const py = sh('python3', ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], fs.readFileSync(composePath, 'utf8'));
+  const py = sh(
+    'python3',
+    ['-c', 'import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'],
+    fs.readFileSync(composePath, 'utf8'),
+  );
   if (py.code === 0) {
     compose = JSON.parse(py.stdout);
     notes.push('parsed with python3 yaml (no Docker engine)');
@@ -44,7 +48,8 @@ const text = fs.readFileSync(composePath, 'utf8');
 if (compose) {
   const services = compose.services ?? {};
   const volumes = Object.keys(compose.volumes ?? {});
-  for (const name of [...INFRA, ...Object.keys(APPS)]) if (!services[name]) problems.push(`service "${name}" is missing`);
+  for (const name of [...INFRA, ...Object.keys(APPS)])
+    if (!services[name]) problems.push(`service "${name}" is missing`);
   for (const [name, svc] of Object.entries(services)) {
     if (!svc.image && !svc.build) problems.push(`${name}: neither image nor build`);
     const deps = Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {});
@@ -56,21 +61,27 @@ if (compose) {
       }
     }
   }
-  for (const name of INFRA) if (services[name] && !services[name].healthcheck) problems.push(`${name}: no healthcheck`);
+  for (const name of INFRA)
+    if (services[name] && !services[name].healthcheck) problems.push(`${name}: no healthcheck`);
   const cmd = (s) => [].concat(s?.command ?? []).join(' ');
-  if (services.nats && !/-js\b/.test(cmd(services.nats))) problems.push('nats: JetStream (-js) is not enabled');
-  if (services.redis && !/noeviction/.test(cmd(services.redis))) problems.push('redis: maxmemory-policy noeviction missing');
-  if (services.redis && !/appendonly\s+yes/.test(cmd(services.redis))) problems.push('redis: AOF (--appendonly yes) missing');
+  if (services.nats && !/-js\b/.test(cmd(services.nats)))
+    problems.push('nats: JetStream (-js) is not enabled');
+  if (services.redis && !/noeviction/.test(cmd(services.redis)))
+    problems.push('redis: maxmemory-policy noeviction missing');
+  if (services.redis && !/appendonly\s+yes/.test(cmd(services.redis)))
+    problems.push('redis: AOF (--appendonly yes) missing');
   for (const [name, port] of Object.entries(APPS)) {
     const svc = services[name];
     if (!svc) continue;
-    const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build ?? {};
-    if (!String(build.dockerfile ?? '').endsWith('infra/Dockerfile')) problems.push(`${name}: not built from infra/Dockerfile`);
+    const build = typeof svc.build === 'string' ? { context: svc.build } : (svc.build ?? {});
+    if (!String(build.dockerfile ?? '').endsWith('infra/Dockerfile'))
+      problems.push(`${name}: not built from infra/Dockerfile`);
     if (build.args?.SERVICE !== name) problems.push(`${name}: build arg SERVICE should be "${name}"`);
-    if (!fs.existsSync(path.join(ROOT, 'services', name, 'package.json'))) problems.push(`${name}: services/${name} does not exist`);
+    if (!fs.existsSync(path.join(ROOT, 'services', name, 'package.json')))
+      problems.push(`${name}: services/${name} does not exist`);
     const env = Array.isArray(svc.environment)
       ? Object.fromEntries(svc.environment.map((e) => e.split(/=(.*)/s).slice(0, 2)))
-      : svc.environment ?? {};
+      : (svc.environment ?? {});
     for (const k of APP_ENV) if (!(k in env)) problems.push(`${name}: environment ${k} missing`);
     if (String(env.PORT) !== String(port)) problems.push(`${name}: PORT should be ${port}`);
     const deps = Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {});
@@ -78,13 +89,25 @@ if (compose) {
   }
   const gw = services.gateway;
   if (gw) {
-    const ports = (gw.ports ?? []).map((p) => (typeof p === 'object' ? `${p.published}:${p.target}` : String(p)));
+    const ports = (gw.ports ?? []).map((p) =>
+      typeof p === 'object' ? `${p.published}:${p.target}` : String(p),
+    );
     if (!ports.some((p) => /(^|:)8080:8080$/.test(p))) problems.push('gateway: port 8080 is not published');
     const env = gw.environment ?? {};
-    if (!Array.isArray(env) && env.REGISTRY_URL !== 'http://registry:3001') problems.push('gateway: REGISTRY_URL should be http://registry:3001');
+    if (!Array.isArray(env) && env.REGISTRY_URL !== 'http://registry:3001')
+      problems.push('gateway: REGISTRY_URL should be http://registry:3001');
   }
 } else if (!problems.length) {
-  for (const line of ['services:', '  nats:', '  redis:', '  postgres:', '  registry:', '  gateway:', '"8080:8080"', 'dockerfile: infra/Dockerfile']) {
+  for (const line of [
+    'services:',
+    '  nats:',
+    '  redis:',
+    '  postgres:',
+    '  registry:',
+    '  gateway:',
+    '"8080:8080"',
+    'dockerfile: infra/Dockerfile',
+  ]) {
     if (!text.includes(line)) problems.push(`docker-compose.yml: expected "${line.trim()}"`);
   }
 }
@@ -116,8 +139,10 @@ for (const raw of dockerfile.split('\n')) {
     problems.push(`Dockerfile: stage ${stage.name ?? '?'} uses $SERVICE without ARG SERVICE`);
   }
 }
-if (!/turbo@?\S*\s+prune\s+@vinculo\/\$\{SERVICE\}\s+--docker/.test(dockerfile)) problems.push('Dockerfile: turbo prune --docker step missing');
-if (!/services\/\$\{SERVICE\}\/dist\/main\.js/.test(dockerfile)) problems.push('Dockerfile: CMD should run services/${SERVICE}/dist/main.js');
+if (!/turbo@?\S*\s+prune\s+@vinculo\/\$\{SERVICE\}\s+--docker/.test(dockerfile))
+  problems.push('Dockerfile: turbo prune --docker step missing');
+if (!/services\/\$\{SERVICE\}\/dist\/main\.js/.test(dockerfile))
+  problems.push('Dockerfile: CMD should run services/${SERVICE}/dist/main.js');
 if (stages.length < 2) problems.push('Dockerfile: expected a multi-stage build');
 
 if (problems.length) {

@@ -44,7 +44,7 @@ if (dupes.length) {
     console.error(`  ${name}`);
     for (const [version, locations] of versions) console.error(`    ${version}: ${locations.join(', ')}`);
   }
-  console.error('Align the version ranges in the workspaces\' package.json files, then run npm install.');
+  console.error("Align the version ranges in the workspaces' package.json files, then run npm install.");
   process.exit(1);
 }
 console.log('single versions: ok');

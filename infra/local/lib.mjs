@@ -75,7 +75,11 @@ export function run(cmd, args, opts = {}) {
 export function capture(cmd, args, opts = {}) {
   const { input, ...rest } = opts;
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: ROOT, input, timeout: 60_000, ...rest });
-  return { code: r.error ? -1 : r.status, stdout: r.stdout || '', stderr: (r.stderr || '') + (r.error ? String(r.error) : '') };
+  return {
+    code: r.error ? -1 : r.status,
+    stdout: r.stdout || '',
+    stderr: (r.stderr || '') + (r.error ? String(r.error) : ''),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -93,8 +97,12 @@ export async function ensureNodeModules() {
   if (code !== 0) {
     // npm ci refuses a lockfile it considers out of sync (e.g. optional platform packages missing);
     // npm install resolves the same tree from it. Fix the lockfile when you see this.
-    warn(`npm ci failed (exit ${code}); falling back to npm install — check that package-lock.json is in sync`);
-    code = await run('npm', ['install', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    warn(
+      `npm ci failed (exit ${code}); falling back to npm install — check that package-lock.json is in sync`,
+    );
+    code = await run('npm', ['install', '--no-audit', '--no-fund'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (code !== 0) throw new Error(`npm install failed with exit code ${code}`);
   }
 }
@@ -117,7 +125,9 @@ export async function ensureDebianPackages(pkgs = ['postgresql', 'redis-server',
     return;
   }
   if (!isRoot()) {
-    warn(`missing ${missing.join(', ')}; not root, so not installing: sudo apt-get install -y ${missing.join(' ')}`);
+    warn(
+      `missing ${missing.join(', ')}; not root, so not installing: sudo apt-get install -y ${missing.join(' ')}`,
+    );
     return;
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
@@ -153,7 +163,9 @@ export async function waitForPort(name, host, port, { timeoutMs = 30_000, child 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.proc.exitCode !== null) {
-      throw new Error(`${name} exited (code ${child.proc.exitCode}) before listening on ${host}:${port}:\n${child.tail()}`);
+      throw new Error(
+        `${name} exited (code ${child.proc.exitCode}) before listening on ${host}:${port}:\n${child.tail()}`,
+      );
     }
     if (await tcpProbe(host, port, 500)) return;
     await sleep(200);
@@ -177,7 +189,12 @@ const isLocal = (host) => ['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(
  * things in order), keeping the last output lines in memory and all of it in `logFile` (or prefixed on stdout).
  */
 export function spawnChild(name, cmd, args, { env, cwd = ROOT, logFile, prefix = false } = {}) {
-  const proc = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(cmd, args, {
+    cwd,
+    env: env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lines = [];
   const out = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
   let partial = { stdout: '', stderr: '' };
@@ -188,7 +205,8 @@ export function spawnChild(name, cmd, args, { env, cwd = ROOT, logFile, prefix =
     for (const line of parts) {
       lines.push(line);
       if (lines.length > 40) lines.shift();
-      if (prefix) (stream === 'stderr' ? process.stderr : process.stdout).write(`${name.padEnd(9)}| ${line}\n`);
+      if (prefix)
+        (stream === 'stderr' ? process.stderr : process.stdout).write(`${name.padEnd(9)}| ${line}\n`);
     }
     out?.write(chunk);
   };
@@ -272,29 +290,58 @@ async function startPostgres(host, port, dataDir) {
         );
       }
       log(`starting PostgreSQL cluster ${cluster.version}/${cluster.cluster}`);
-      const r = capture('pg_ctlcluster', ['--skip-systemctl-redirect', cluster.version, cluster.cluster, 'start']);
+      const r = capture('pg_ctlcluster', [
+        '--skip-systemctl-redirect',
+        cluster.version,
+        cluster.cluster,
+        'start',
+      ]);
       if (r.code !== 0 && !/already running/i.test(r.stderr + r.stdout)) {
         throw new Error(`pg_ctlcluster start failed:\n${r.stdout}${r.stderr}`);
       }
     }
     await waitForPort('PostgreSQL', host, port, { timeoutMs: 60_000 });
     const stop = () =>
-      capture('pg_ctlcluster', ['--skip-systemctl-redirect', cluster.version, cluster.cluster, 'stop', '-m', 'fast']);
+      capture('pg_ctlcluster', [
+        '--skip-systemctl-redirect',
+        cluster.version,
+        cluster.cluster,
+        'stop',
+        '-m',
+        'fast',
+      ]);
     return { name: 'PostgreSQL', stop: async () => void stop(), stopSync: stop };
   }
   // No Debian cluster tooling: a private cluster under .data/postgres (initdb/postgres as the current user).
   const bin = pgBinDir();
-  if (!bin) throw new Error('PostgreSQL is not reachable and no PostgreSQL binaries (initdb, postgres) were found');
-  if (isRoot()) throw new Error('PostgreSQL is not reachable and pg_ctlcluster is missing; install the postgresql package');
+  if (!bin)
+    throw new Error('PostgreSQL is not reachable and no PostgreSQL binaries (initdb, postgres) were found');
+  if (isRoot())
+    throw new Error(
+      'PostgreSQL is not reachable and pg_ctlcluster is missing; install the postgresql package',
+    );
   const pgdata = path.join(dataDir, 'postgres');
   if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
     fs.mkdirSync(pgdata, { recursive: true });
-    const r = capture(path.join(bin, 'initdb'), ['-D', pgdata, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+    const r = capture(path.join(bin, 'initdb'), [
+      '-D',
+      pgdata,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+    ]);
     if (r.code !== 0) throw new Error(`initdb failed:\n${r.stdout}${r.stderr}`);
   }
-  const child = spawnChild('postgres', path.join(bin, 'postgres'), ['-D', pgdata, '-p', String(port), '-k', pgdata, '-c', `listen_addresses=${host}`], {
-    logFile: path.join(dataDir, 'postgres.log'),
-  });
+  const child = spawnChild(
+    'postgres',
+    path.join(bin, 'postgres'),
+    ['-D', pgdata, '-p', String(port), '-k', pgdata, '-c', `listen_addresses=${host}`],
+    {
+      logFile: path.join(dataDir, 'postgres.log'),
+    },
+  );
   await waitForPort('PostgreSQL', host, port, { timeoutMs: 60_000, child });
   return { name: 'PostgreSQL', stop: () => child.stop(), stopSync: () => child.signal('SIGINT') };
 }
@@ -332,7 +379,8 @@ async function ensureRoleAndDatabase(databaseUrl) {
     if (r.code === 0) {
       log(`ensured PostgreSQL role "${user}" and database "${database}"`);
       const again = capture('psql', [databaseUrl, '-w', '-Atc', 'select 1'], { env: psqlEnv });
-      if (again.code !== 0) throw new Error(`created role/database but still cannot connect with DATABASE_URL:\n${again.stderr}`);
+      if (again.code !== 0)
+        throw new Error(`created role/database but still cannot connect with DATABASE_URL:\n${again.stderr}`);
       return;
     }
     errors.push(`${cmd}: ${(r.stderr || r.stdout).trim()}`);
@@ -377,14 +425,30 @@ export async function ensureInfra({ dataDir = path.join(ROOT, '.data') } = {}) {
       else if (!isLocal(host)) throw new Error(`Redis at ${host}:${port} is not reachable`);
       else {
         const bin = which('redis-server');
-        if (!bin) throw new Error(`Redis is not reachable at ${host}:${port} and redis-server is not installed`);
+        if (!bin)
+          throw new Error(`Redis is not reachable at ${host}:${port} and redis-server is not installed`);
         const dir = path.join(dataDir, 'redis');
         fs.mkdirSync(dir, { recursive: true });
         log(`Redis: starting redis-server on 127.0.0.1:${port} (data in ${path.relative(ROOT, dir) || dir})`);
-        const child = spawnChild('redis', bin, [
-          '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-          '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
-        ], { logFile: path.join(dir, 'redis.log') });
+        const child = spawnChild(
+          'redis',
+          bin,
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--appendonly',
+            'yes',
+            '--maxmemory-policy',
+            'noeviction',
+            '--daemonize',
+            'no',
+          ],
+          { logFile: path.join(dir, 'redis.log') },
+        );
         started.push({ name: 'Redis', stop: () => child.stop(), stopSync: () => child.signal('SIGTERM') });
         await waitForPort('redis-server', '127.0.0.1', port, { child });
       }
@@ -396,10 +460,13 @@ export async function ensureInfra({ dataDir = path.join(ROOT, '.data') } = {}) {
       else if (!isLocal(host)) throw new Error(`NATS at ${host}:${port} is not reachable`);
       else {
         const bin = which('nats-server');
-        if (!bin) throw new Error(`NATS is not reachable at ${host}:${port} and nats-server is not installed`);
+        if (!bin)
+          throw new Error(`NATS is not reachable at ${host}:${port} and nats-server is not installed`);
         const dir = path.join(dataDir, 'nats');
         fs.mkdirSync(dir, { recursive: true });
-        log(`NATS: starting nats-server -js on 127.0.0.1:${port} (store in ${path.relative(ROOT, dir) || dir})`);
+        log(
+          `NATS: starting nats-server -js on 127.0.0.1:${port} (store in ${path.relative(ROOT, dir) || dir})`,
+        );
         const child = spawnChild('nats', bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
           logFile: path.join(dir, 'nats.log'),
         });

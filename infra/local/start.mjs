@@ -11,7 +11,18 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, ensureDebianPackages, ensureInfra, ensureNodeModules, log, onShutdown, sleep, spawnChild, turbo, warn } from './lib.mjs';
+import {
+  ROOT,
+  ensureDebianPackages,
+  ensureInfra,
+  ensureNodeModules,
+  log,
+  onShutdown,
+  sleep,
+  spawnChild,
+  turbo,
+  warn,
+} from './lib.mjs';
 
 /** Started in this order; each later service gets <NAME>_URL of the ones before it. */
 const SERVICES = [
@@ -80,7 +91,9 @@ try {
   await ensureNodeModules();
   if (process.env.SKIP_BUILD !== '1') {
     log('building (turbo run build)…');
-    const code = await turbo(['run', 'build', '--output-logs=errors-only'], { env: { ...process.env, ...infra.env } });
+    const code = await turbo(['run', 'build', '--output-logs=errors-only'], {
+      env: { ...process.env, ...infra.env },
+    });
     if (code !== 0) throw new Error(`build failed (exit ${code})`);
   }
 
@@ -89,7 +102,9 @@ try {
   const urls = {};
   // Every service must agree on the token issuer (the registry's public path at the gateway) and find the
   // registry's public keys, wherever the ports were moved.
-  const gatewayPort = Number(process.env.GATEWAY_PORT || SERVICES.find((s) => s.name === 'gateway')?.port || 8080);
+  const gatewayPort = Number(
+    process.env.GATEWAY_PORT || SERVICES.find((s) => s.name === 'gateway')?.port || 8080,
+  );
   const identity = {
     JWT_ISSUER: process.env.JWT_ISSUER || `http://127.0.0.1:${gatewayPort}/api/registry`,
   };
@@ -99,7 +114,9 @@ try {
     urls[`${key}_URL`] = process.env[`${key}_URL`] || `http://127.0.0.1:${port}`;
     const main = path.join(ROOT, 'services', name, 'dist', 'main.js');
     if (!fs.existsSync(main)) {
-      throw new Error(`services/${name}/dist/main.js is missing: does services/${name}/src/main.ts exist and build?`);
+      throw new Error(
+        `services/${name}/dist/main.js is missing: does services/${name}/src/main.ts exist and build?`,
+      );
     }
     const env = {
       ...process.env,
@@ -107,7 +124,9 @@ try {
       ...infra.env,
       ...urls,
       ...identity,
-      ...(urls.REGISTRY_URL && !process.env.JWKS_URL ? { JWKS_URL: `${urls.REGISTRY_URL}/.well-known/jwks.json` } : {}),
+      ...(urls.REGISTRY_URL && !process.env.JWKS_URL
+        ? { JWKS_URL: `${urls.REGISTRY_URL}/.well-known/jwks.json` }
+        : {}),
       HOST: host,
       PORT: String(port),
       LOG_LEVEL: process.env.LOG_LEVEL || 'info',
@@ -129,7 +148,9 @@ try {
       if (stopping) await new Promise(() => {}); // stopAll will exit the process
       if (await healthOk(healthUrl)) break;
       if (Date.now() > deadline) {
-        throw new Error(`${name} did not answer 200 at ${healthUrl} within ${HEALTH_TIMEOUT_MS / 1000}s; last output:\n${child.tail()}`);
+        throw new Error(
+          `${name} did not answer 200 at ${healthUrl} within ${HEALTH_TIMEOUT_MS / 1000}s; last output:\n${child.tail()}`,
+        );
       }
       await sleep(300);
     }

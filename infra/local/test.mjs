@@ -5,7 +5,18 @@
 //   npm test -- --filter=@vinculo/registry     turbo options (--filter/-F, --continue, --force) go to turbo
 //   npm test -- -t "login"                     anything else is passed to each package's test script (vitest)
 //   npm run test:chaos                         also the long soak tests (CHAOS=1)
-import { ROOT, capture, ensureDebianPackages, ensureInfra, ensureNodeModules, log, onShutdown, run, turbo, warn } from './lib.mjs';
+import {
+  ROOT,
+  capture,
+  ensureDebianPackages,
+  ensureInfra,
+  ensureNodeModules,
+  log,
+  onShutdown,
+  run,
+  turbo,
+  warn,
+} from './lib.mjs';
 
 const argv = process.argv.slice(2);
 const chaos = argv.includes('--chaos');
@@ -15,7 +26,8 @@ for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--chaos' || a === '--') continue;
   if (a === '--filter' || a === '-F') turboArgs.push(a, argv[++i] ?? '');
-  else if (/^(--filter=|--force|--continue|--affected|--output-logs|--log-order|--summarize)/.test(a)) turboArgs.push(a);
+  else if (/^(--filter=|--force|--continue|--affected|--output-logs|--log-order|--summarize)/.test(a))
+    turboArgs.push(a);
   else passArgs.push(a);
 }
 
@@ -43,7 +55,12 @@ try {
   // Stale per-file test databases (t_*) and templates (tpl_*) from killed runs.
   const list = capture(
     'psql',
-    [env.TEST_ADMIN_DATABASE_URL, '-w', '-XAtc', "select datname from pg_database where datname like 't\\_%' or datname like 'tpl\\_%'"],
+    [
+      env.TEST_ADMIN_DATABASE_URL,
+      '-w',
+      '-XAtc',
+      "select datname from pg_database where datname like 't\\_%' or datname like 'tpl\\_%'",
+    ],
     { env },
   );
   if (list.code !== 0) throw new Error(`cannot list test databases: ${list.stderr.trim()}`);
@@ -56,14 +73,23 @@ try {
     return stamp !== undefined && Date.now() - Number.parseInt(stamp, 36) < maxAgeMs;
   };
   const fresh = names.filter(isFresh);
-  if (fresh.length) log(`keeping ${fresh.length} recent test database(s) and the templates (another test run may be active)`);
+  if (fresh.length)
+    log(`keeping ${fresh.length} recent test database(s) and the templates (another test run may be active)`);
   const stale = names.filter((n) => !isFresh(n) && !(fresh.length && n.startsWith('tpl_')));
   let dropped = 0;
   for (const name of stale) {
     const ident = `"${name.replace(/"/g, '""')}"`;
     const r = capture(
       'psql',
-      [env.TEST_ADMIN_DATABASE_URL, '-w', '-Xq', '-c', `alter database ${ident} is_template false`, '-c', `drop database if exists ${ident} with (force)`],
+      [
+        env.TEST_ADMIN_DATABASE_URL,
+        '-w',
+        '-Xq',
+        '-c',
+        `alter database ${ident} is_template false`,
+        '-c',
+        `drop database if exists ${ident} with (force)`,
+      ],
       { env },
     );
     if (r.code !== 0) warn(`could not drop ${name}: ${r.stderr.trim()}`);
@@ -72,7 +98,8 @@ try {
   if (dropped) log(`dropped ${dropped} stale test database(s)`);
 
   for (const check of ['check-single-versions.mjs', 'check-compose.mjs']) {
-    if ((await run(process.execPath, [`infra/local/${check}`], { cwd: ROOT })) !== 0) throw new Error(`${check} failed`);
+    if ((await run(process.execPath, [`infra/local/${check}`], { cwd: ROOT })) !== 0)
+      throw new Error(`${check} failed`);
   }
   if ((await turbo(['run', 'build'], { env })) !== 0) throw new Error('build failed');
   const testArgs = ['run', 'test', '--concurrency=1', '--continue', ...turboArgs];

@@ -47,7 +47,11 @@ export const Envelope = Type.Object({
 export type Envelope = Static<typeof Envelope>;
 
 /** The envelope of one event: literal `type` and `version`, typed `data`. */
-export function EventSchema<T extends string, D extends TSchema, V extends number = 1>(type: T, data: D, version?: V) {
+export function EventSchema<T extends string, D extends TSchema, V extends number = 1>(
+  type: T,
+  data: D,
+  version?: V,
+) {
   return Type.Object({
     ...envelopeFields,
     type: Type.Literal(type),

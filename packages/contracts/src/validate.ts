@@ -47,7 +47,9 @@ function errorsOf(v: Validator, value: unknown): string[] {
 /** Checks a value against one event's schema. */
 export function validateEvent<T extends EventType>(type: T, value: unknown): Validation<EventOf<T>> {
   const v = validatorFor(type, EventSchemas[type]);
-  return v.Check(value) ? { ok: true, event: value as EventOf<T> } : { ok: false, errors: errorsOf(v, value) };
+  return v.Check(value)
+    ? { ok: true, event: value as EventOf<T> }
+    : { ok: false, errors: errorsOf(v, value) };
 }
 
 /** Checks the envelope, then the schema its `type` names; an unknown type is an error. */

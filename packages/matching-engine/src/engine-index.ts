@@ -52,7 +52,16 @@ export class DocColumns {
   ensure(n: number): void {
     if (n <= this.logTrack.length) return;
     const size = Math.max(n, this.logTrack.length * 2);
-    for (const k of ['logTrack', 'trackCount', 'lastDay', 'bestTier', 'sme', 'qualification', 'capacityAmount', 'capacityUnit'] as const) {
+    for (const k of [
+      'logTrack',
+      'trackCount',
+      'lastDay',
+      'bestTier',
+      'sme',
+      'qualification',
+      'capacityAmount',
+      'capacityUnit',
+    ] as const) {
       const next = new Float64Array(size);
       next.set(this[k]);
       this[k] = next;
@@ -77,7 +86,9 @@ export function dayNumber(isoDate: string | null | undefined): number {
 
 /** A classification code and its leading prefixes (2 characters and longer): codes are hierarchical by digits. */
 export function codeTerms(code: string): string[] {
-  const c = foldText(String(code)).replace(/[^a-z0-9]+/g, '').slice(0, 16);
+  const c = foldText(String(code))
+    .replace(/[^a-z0-9]+/g, '')
+    .slice(0, 16);
   if (c.length === 0) return [];
   const out: string[] = [];
   for (let n = Math.min(2, c.length); n <= c.length; n++) out.push(c.slice(0, n));
@@ -240,7 +251,8 @@ export class MatchIndex {
     col.lastDay[doc] = lastDay;
     col.bestTier[doc] = bestTier;
     col.sme[doc] = s.sizeClass === null ? -1 : SME_CLASSES.has(s.sizeClass) ? 1 : 0;
-    col.qualification[doc] = typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : Number.NaN;
+    col.qualification[doc] =
+      typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : Number.NaN;
     if (s.capacity) {
       let unit = this.units.get(s.capacity.unit);
       if (unit === undefined) this.units.set(s.capacity.unit, (unit = this.units.size));

@@ -15,7 +15,9 @@ function supplier(id: string, over: Partial<EngineSupplier> = {}): EngineSupplie
     capacity: { unit: 'units-per-month', amountPerMonth: 10_000 },
     sizeClass: 'small',
     tiers: [{ industry: 'automotive', tier: 2 }],
-    certificates: [{ standardId: 'iso-9001-2015', status: 'verified', validFrom: '2024-01-01', validTo: '2027-01-01' }],
+    certificates: [
+      { standardId: 'iso-9001-2015', status: 'verified', validFrom: '2024-01-01', validTo: '2027-01-01' },
+    ],
     trackRecord: [],
     ...over,
   };
@@ -38,7 +40,10 @@ function requirement(over: Partial<EngineRequirement> = {}): EngineRequirement {
 
 describe('match', () => {
   it('ranks fitting suppliers with an explanation whose contributions sum to the score', () => {
-    const index = createIndex([supplier('a'), supplier('b', { descriptions: ['Inyección de plástico'], processTags: [] })]);
+    const index = createIndex([
+      supplier('a'),
+      supplier('b', { descriptions: ['Inyección de plástico'], processTags: [] }),
+    ]);
     const r = match(index, requirement());
     expect(r.total).toBe(2);
     expect(r.candidates[0]?.supplierId).toBe('a');
@@ -49,7 +54,11 @@ describe('match', () => {
   it('rejects an expired certificate as a must-have and names the gap in the near misses', () => {
     const index = createIndex([
       supplier('ok'),
-      supplier('expired', { certificates: [{ standardId: 'iso-9001-2015', status: 'verified', validFrom: '2021-01-01', validTo: '2025-06-01' }] }),
+      supplier('expired', {
+        certificates: [
+          { standardId: 'iso-9001-2015', status: 'verified', validFrom: '2021-01-01', validTo: '2025-06-01' },
+        ],
+      }),
     ]);
     const r = match(index, requirement());
     expect(r.candidates.map((c) => c.supplierId)).toEqual(['ok']);
@@ -60,21 +69,42 @@ describe('match', () => {
 
   it('takes a revoked certificate out of the matches', () => {
     const index = createIndex([supplier('x')]);
-    index.upsert(supplier('x', { certificates: [{ standardId: 'iso-9001-2015', status: 'revoked', validFrom: '2024-01-01', validTo: '2027-01-01' }] }));
+    index.upsert(
+      supplier('x', {
+        certificates: [
+          { standardId: 'iso-9001-2015', status: 'revoked', validFrom: '2024-01-01', validTo: '2027-01-01' },
+        ],
+      }),
+    );
     const r = match(index, requirement());
     expect(r.total).toBe(0);
     expect(r.nearMisses[0]?.failed[0]?.gap).toContain('revoked');
   });
 
   it('accepts a catalogue-equivalent standard (IATF 16949 includes ISO 9001)', () => {
-    const index = createIndex([supplier('iatf', { certificates: [{ standardId: 'iatf-16949-2016', status: 'verified', validFrom: '2024-01-01', validTo: '2027-01-01' }] })]);
+    const index = createIndex([
+      supplier('iatf', {
+        certificates: [
+          {
+            standardId: 'iatf-16949-2016',
+            status: 'verified',
+            validFrom: '2024-01-01',
+            validTo: '2027-01-01',
+          },
+        ],
+      }),
+    ]);
     expect(match(index, requirement()).total).toBe(1);
   });
 
   it('scores a declared certificate below a verified one and flags one expiring before the deadline', () => {
     const index = createIndex([
       supplier('v'),
-      supplier('d', { certificates: [{ standardId: 'iso-9001-2015', status: 'declared', validFrom: '2024-01-01', validTo: '2026-03-01' }] }),
+      supplier('d', {
+        certificates: [
+          { standardId: 'iso-9001-2015', status: 'declared', validFrom: '2024-01-01', validTo: '2026-03-01' },
+        ],
+      }),
     ]);
     const r = match(index, requirement());
     expect(r.candidates.map((c) => c.supplierId)).toEqual(['v', 'd']);
@@ -86,13 +116,20 @@ describe('match', () => {
   it('applies radius (nearest facility), tier (t <= N) and SME-only as hard constraints', () => {
     const index = createIndex([
       supplier('far', { facilities: [{ lat: 25.67, lon: -100.31, stateCode: '19' }] }),
-      supplier('twoSites', { facilities: [{ lat: 25.67, lon: -100.31, stateCode: '19' }, { lat: 20.7, lon: -100.5, stateCode: '22' }] }),
+      supplier('twoSites', {
+        facilities: [
+          { lat: 25.67, lon: -100.31, stateCode: '19' },
+          { lat: 20.7, lon: -100.5, stateCode: '22' },
+        ],
+      }),
       supplier('tier3', { tiers: [{ industry: 'automotive', tier: 3 }] }),
       supplier('large', { sizeClass: 'large' }),
     ]);
     const r = match(index, requirement({ maxTier: 2, sizePreference: 'sme-only' }));
     expect(r.candidates.map((c) => c.supplierId)).toEqual(['twoSites']);
-    const gaps = Object.fromEntries(r.nearMisses.map((n) => [n.supplierId, n.failed.map((f) => f.constraint)]));
+    const gaps = Object.fromEntries(
+      r.nearMisses.map((n) => [n.supplierId, n.failed.map((f) => f.constraint)]),
+    );
     expect(gaps).toEqual({ far: ['radius'], tier3: ['tier'], large: ['size'] });
   });
 
@@ -100,7 +137,9 @@ describe('match', () => {
     const index = createIndex(['c', 'a', 'b'].map((id) => supplier(id)));
     const all = match(index, requirement(), { limit: 3 }).candidates.map((c) => c.supplierId);
     expect(all).toEqual(['a', 'b', 'c']);
-    expect(match(index, requirement(), { limit: 1, offset: 1 }).candidates.map((c) => c.supplierId)).toEqual(['b']);
+    expect(match(index, requirement(), { limit: 1, offset: 1 }).candidates.map((c) => c.supplierId)).toEqual([
+      'b',
+    ]);
   });
 
   it('keeps the index fresh on upsert and remove', () => {
@@ -108,15 +147,37 @@ describe('match', () => {
     index.remove('a');
     expect(match(index, requirement()).total).toBe(0);
     index.upsert(supplier('a', { descriptions: ['Estampado de lámina'] }));
-    expect(match(index, requirement({ capabilities: { scianCodes: [], processTags: [] }, mustHaveCertificates: [], location: null })).total).toBe(1);
+    expect(
+      match(
+        index,
+        requirement({
+          capabilities: { scianCodes: [], processTags: [] },
+          mustHaveCertificates: [],
+          location: null,
+        }),
+      ).total,
+    ).toBe(1);
   });
 
   it('finds Spanish text from an English requirement through catalogue synonyms', () => {
     const index = createIndex([
-      supplier('es', { descriptions: ['Troquelado de lámina para autopartes'], processTags: [], scianCodes: ['332110'] }),
+      supplier('es', {
+        descriptions: ['Troquelado de lámina para autopartes'],
+        processTags: [],
+        scianCodes: ['332110'],
+      }),
       supplier('other', { descriptions: ['Servicios de limpieza'], processTags: [], scianCodes: ['561720'] }),
     ]);
-    const r = match(index, requirement({ title: 'Metal stamping', description: 'stamped parts', capabilities: { scianCodes: [], processTags: [] }, mustHaveCertificates: [], location: null }));
+    const r = match(
+      index,
+      requirement({
+        title: 'Metal stamping',
+        description: 'stamped parts',
+        capabilities: { scianCodes: [], processTags: [] },
+        mustHaveCertificates: [],
+        location: null,
+      }),
+    );
     expect(r.candidates[0]?.supplierId).toBe('es');
     expect(r.candidates[0]?.explanation.find((e) => e.criterion === 'text')?.value).toBe(1);
   });

@@ -116,7 +116,8 @@ function bestCertificate(
   for (const c of s.certificates) {
     if (!ok.has(c.standardId) || !certValid(c, day)) continue;
     if (c.status === 'verified') {
-      if (!best || best.status !== 'verified' || c.validTo > best.cert.validTo) best = { status: 'verified', cert: c };
+      if (!best || best.status !== 'verified' || c.validTo > best.cert.validTo)
+        best = { status: 'verified', cert: c };
     } else if (!best || (best.status === 'declared' && c.validTo > best.cert.validTo))
       best = { status: 'declared', cert: c };
   }
@@ -176,7 +177,11 @@ function nearestKm(coords: Float64Array, lat: number, lon: number): number {
   return best;
 }
 
-function buildCapabilityFit(index: MatchIndex, codes: readonly string[], tags: readonly string[]): Float64Array | undefined {
+function buildCapabilityFit(
+  index: MatchIndex,
+  codes: readonly string[],
+  tags: readonly string[],
+): Float64Array | undefined {
   if (codes.length === 0 && tags.length === 0) return undefined;
   const fit = index.scratch(2);
   const parts = (codes.length > 0 ? 1 : 0) + (tags.length > 0 ? 1 : 0);
@@ -212,7 +217,8 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
   // capability
   out[0] = ctx.capFit ? (ctx.capFit[doc] as number) : NEUTRAL;
   out[1] = ctx.textMax > 0 ? (ctx.textScores[doc] as number) / ctx.textMax : 0;
-  out[2] = ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
+  out[2] =
+    ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
   // certificates
   if (ctx.certs.length === 0) out[3] = NEUTRAL;
   else if (bound) out[3] = 1;
@@ -238,7 +244,12 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
     out[5] = Number.isFinite(d) ? Math.max(0, 1 - d / Math.max(1, r.location.radiusKm)) : 0;
   }
   // capacity
-  if (r.volume && ctx.volumeUnit >= 0 && col.capacityUnit[doc] === ctx.volumeUnit && r.volume.amountPerMonth > 0) {
+  if (
+    r.volume &&
+    ctx.volumeUnit >= 0 &&
+    col.capacityUnit[doc] === ctx.volumeUnit &&
+    r.volume.amountPerMonth > 0
+  ) {
     out[6] = Math.min(1, (col.capacityAmount[doc] as number) / r.volume.amountPerMonth);
   } else out[6] = NEUTRAL;
   out[7] = ctx.trackMax > 0 ? (col.logTrack[doc] as number) / ctx.trackDen : 0;
@@ -251,7 +262,12 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
   const q = col.qualification[doc] as number;
   out[10] = Number.isNaN(q) ? NEUTRAL : q;
   const sme = col.sme[doc] as number;
-  out[11] = r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only' ? (sme < 0 ? NEUTRAL : sme) : NEUTRAL;
+  out[11] =
+    r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only'
+      ? sme < 0
+        ? NEUTRAL
+        : sme
+      : NEUTRAL;
 }
 
 function total(ctx: QueryContext, v: Float64Array): number {
@@ -270,7 +286,12 @@ function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
     case 'capability': {
       const stated = [...r.capabilities.scianCodes, ...ctx.tagIds];
       if (stated.length === 0) return 'no capability stated';
-      const held = [...s.scianCodes.filter((x) => r.capabilities.scianCodes.some((q) => x.startsWith(q.replace(/\D/g, '')))), ...s.processTags.filter((t) => ctx.tagIds.includes(t))];
+      const held = [
+        ...s.scianCodes.filter((x) =>
+          r.capabilities.scianCodes.some((q) => x.startsWith(q.replace(/\D/g, ''))),
+        ),
+        ...s.processTags.filter((t) => ctx.tagIds.includes(t)),
+      ];
       return held.length ? `holds ${held.join(', ')}` : `none of ${stated.join(', ')}`;
     }
     case 'text': {
@@ -278,7 +299,9 @@ function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
       return m.length ? `matches ${m.join(', ')}` : 'no words in common';
     }
     case 'codes':
-      return v > 0 ? 'classification codes in common with past work or profile' : 'no classification code in common';
+      return v > 0
+        ? 'classification codes in common with past work or profile'
+        : 'no classification code in common';
     case 'certificates': {
       if (ctx.certs.length === 0) return 'no certificate asked';
       const parts: string[] = [];
@@ -288,14 +311,19 @@ function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
         if (!b) parts.push(`${name}: none valid`);
         else {
           let p = `${name}: ${b.status}${b.status === 'declared' ? ' (scores below verified)' : ''}`;
-          if (r.deadline && b.cert.validTo < isoDay(r.deadline)) p += `, expires ${b.cert.validTo} before the deadline`;
+          if (r.deadline && b.cert.validTo < isoDay(r.deadline))
+            p += `, expires ${b.cert.validTo} before the deadline`;
           parts.push(p);
         }
       }
       return parts.join('; ');
     }
     case 'tier':
-      return r.maxTier ? (info.bestTier ? `serves at tier ${info.bestTier}, asked tier ${r.maxTier}` : 'no tier declared') : 'no tier asked';
+      return r.maxTier
+        ? info.bestTier
+          ? `serves at tier ${info.bestTier}, asked tier ${r.maxTier}`
+          : 'no tier declared'
+        : 'no tier asked';
     case 'distance': {
       if (!r.location) return 'no location asked';
       const d = nearestKm(info.coords, r.location.lat, r.location.lon);
@@ -303,7 +331,8 @@ function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
     }
     case 'capacity':
       if (!r.volume) return 'no volume asked';
-      if (!s.capacity || s.capacity.unit !== r.volume.unit) return 'capacity not comparable (different or no unit): neutral';
+      if (!s.capacity || s.capacity.unit !== r.volume.unit)
+        return 'capacity not comparable (different or no unit): neutral';
       return `${s.capacity.amountPerMonth} of ${r.volume.amountPerMonth} ${r.volume.unit}`;
     case 'trackRecord':
       return `${info.trackRecordCount} past contract${info.trackRecordCount === 1 ? '' : 's'}`;
@@ -313,7 +342,9 @@ function note(ctx: QueryContext, doc: number, c: Criterion, v: number): string {
       return `${n} past contract${n === 1 ? '' : 's'} with this buyer`;
     }
     case 'recency':
-      return Number.isNaN(info.lastDay) ? 'no dated contract' : `latest contract ${new Date(info.lastDay * 86_400_000).toISOString().slice(0, 10)}`;
+      return Number.isNaN(info.lastDay)
+        ? 'no dated contract'
+        : `latest contract ${new Date(info.lastDay * 86_400_000).toISOString().slice(0, 10)}`;
     case 'qualification':
       return typeof s.qualification === 'number' ? `audit score ${s.qualification}` : 'no audit yet: neutral';
     case 'preference':
@@ -340,7 +371,9 @@ function explain(ctx: QueryContext, doc: number, v: Float64Array): ExplanationEn
 }
 
 function capabilityConstraint(index: MatchIndex, r: EngineRequirement): ConstraintSet | undefined {
-  const codes = r.capabilities.scianCodes.map((c) => c.replace(/\D/g, '').slice(0, 6)).filter((c) => c.length >= 2);
+  const codes = r.capabilities.scianCodes
+    .map((c) => c.replace(/\D/g, '').slice(0, 6))
+    .filter((c) => c.length >= 2);
   const tags = r.capabilities.processTags;
   if (codes.length === 0 && tags.length === 0) return undefined;
   const pass = new Bitset(index.capacity);
@@ -382,7 +415,12 @@ function certificatePass(index: MatchIndex, q: RequiredCertificate, day: string)
   return pass;
 }
 
-function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: string, deadline: string | undefined): ConstraintSet {
+function certificateConstraint(
+  index: MatchIndex,
+  q: RequiredCertificate,
+  day: string,
+  deadline: string | undefined,
+): ConstraintSet {
   const pass = certificatePass(index, q, day);
   const name = standardName(q.standardId);
   return {
@@ -394,20 +432,39 @@ function certificateConstraint(index: MatchIndex, q: RequiredCertificate, day: s
       const held = (s?.certificates ?? []).filter((c) => ok.has(c.standardId));
       const best = s ? bestCertificate(s, q, day) : undefined;
       if (best && q.verifiedOnly)
-        return { constraint: 'certificate', gap: `${name} declared, not verified`, fix: `have the ${name} certificate verified` };
+        return {
+          constraint: 'certificate',
+          gap: `${name} declared, not verified`,
+          fix: `have the ${name} certificate verified`,
+        };
       const latest = [...held].sort((a, b) => (a.validTo < b.validTo ? 1 : -1))[0];
       if (latest?.status === 'revoked')
         return { constraint: 'certificate', gap: `${name} revoked`, fix: `obtain a new ${name} certificate` };
       if (latest && (latest.status === 'expired' || latest.validTo < day))
-        return { constraint: 'certificate', gap: `${name} expired on ${latest.validTo}`, fix: `renew ${name}${deadline ? ` before ${deadline}` : ''}` };
+        return {
+          constraint: 'certificate',
+          gap: `${name} expired on ${latest.validTo}`,
+          fix: `renew ${name}${deadline ? ` before ${deadline}` : ''}`,
+        };
       if (latest && latest.validFrom > day)
-        return { constraint: 'certificate', gap: `${name} valid only from ${latest.validFrom}`, fix: `wait for or bring forward the ${name} certificate` };
-      return { constraint: 'certificate', gap: `no valid ${name} certificate`, fix: `obtain ${name} certification` };
+        return {
+          constraint: 'certificate',
+          gap: `${name} valid only from ${latest.validFrom}`,
+          fix: `wait for or bring forward the ${name} certificate`,
+        };
+      return {
+        constraint: 'certificate',
+        gap: `no valid ${name} certificate`,
+        fix: `obtain ${name} certification`,
+      };
     },
   };
 }
 
-function radiusConstraint(index: MatchIndex, loc: { lat: number; lon: number; radiusKm: number }): ConstraintSet {
+function radiusConstraint(
+  index: MatchIndex,
+  loc: { lat: number; lon: number; radiusKm: number },
+): ConstraintSet {
   const pass = new Bitset(index.capacity);
   for (const cell of cellsWithin(loc.lat, loc.lon, loc.radiusKm)) {
     const g = index.grid.get(cell);
@@ -421,7 +478,8 @@ function radiusConstraint(index: MatchIndex, loc: { lat: number; lon: number; ra
     }
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i] as number;
-      if (!pass.has(d) && haversineKm(loc.lat, loc.lon, lats[i] as number, lons[i] as number) <= loc.radiusKm) pass.add(d);
+      if (!pass.has(d) && haversineKm(loc.lat, loc.lon, lats[i] as number, lons[i] as number) <= loc.radiusKm)
+        pass.add(d);
     }
   }
   return {
@@ -431,8 +489,16 @@ function radiusConstraint(index: MatchIndex, loc: { lat: number; lon: number; ra
       const info = index.docs[d];
       const km = info ? nearestKm(info.coords, loc.lat, loc.lon) : Number.POSITIVE_INFINITY;
       return Number.isFinite(km)
-        ? { constraint: 'radius', gap: `nearest facility ${Math.round(km)} km away, radius ${loc.radiusKm} km`, fix: `a facility within ${loc.radiusKm} km` }
-        : { constraint: 'radius', gap: 'no facility with coordinates', fix: 'add facility coordinates to the profile' };
+        ? {
+            constraint: 'radius',
+            gap: `nearest facility ${Math.round(km)} km away, radius ${loc.radiusKm} km`,
+            fix: `a facility within ${loc.radiusKm} km`,
+          }
+        : {
+            constraint: 'radius',
+            gap: 'no facility with coordinates',
+            fix: 'add facility coordinates to the profile',
+          };
     },
   };
 }
@@ -449,8 +515,16 @@ function tierConstraint(index: MatchIndex, maxTier: number): ConstraintSet {
     gap: (d) => {
       const t = index.docs[d]?.bestTier ?? 0;
       return t
-        ? { constraint: 'tier', gap: `serves at tier ${t}, asked tier ${maxTier} or closer to the OEM`, fix: `qualify as a tier ${maxTier} supplier` }
-        : { constraint: 'tier', gap: 'no tier declared', fix: `declare the tier served (tier ${maxTier} or closer)` };
+        ? {
+            constraint: 'tier',
+            gap: `serves at tier ${t}, asked tier ${maxTier} or closer to the OEM`,
+            fix: `qualify as a tier ${maxTier} supplier`,
+          }
+        : {
+            constraint: 'tier',
+            gap: 'no tier declared',
+            fix: `declare the tier served (tier ${maxTier} or closer)`,
+          };
     },
   };
 }
@@ -467,8 +541,16 @@ function sizeConstraint(index: MatchIndex): ConstraintSet {
     gap: (d) => {
       const c = index.docs[d]?.supplier.sizeClass;
       return c
-        ? { constraint: 'size', gap: `${c} company; the requirement is for SMEs only`, fix: 'apply through an SME partner' }
-        : { constraint: 'size', gap: 'size class unknown; the requirement is for SMEs only', fix: 'declare employees and sales so the size class is derived' };
+        ? {
+            constraint: 'size',
+            gap: `${c} company; the requirement is for SMEs only`,
+            fix: 'apply through an SME partner',
+          }
+        : {
+            constraint: 'size',
+            gap: 'size class unknown; the requirement is for SMEs only',
+            fix: 'declare employees and sales so the size class is derived',
+          };
     },
   };
 }
@@ -478,7 +560,8 @@ export function hardConstraints(index: MatchIndex, r: EngineRequirement): Constr
   const out: ConstraintSet[] = [];
   const cap = capabilityConstraint(index, r);
   if (cap) out.push(cap);
-  for (const q of r.mustHaveCertificates) out.push(certificateConstraint(index, q, day, r.deadline ? isoDay(r.deadline) : undefined));
+  for (const q of r.mustHaveCertificates)
+    out.push(certificateConstraint(index, q, day, r.deadline ? isoDay(r.deadline) : undefined));
   if (r.location && r.location.radiusKm > 0) out.push(radiusConstraint(index, r.location));
   if (r.maxTier) out.push(tierConstraint(index, r.maxTier));
   if (r.sizePreference === 'sme-only') out.push(sizeConstraint(index));
@@ -557,8 +640,11 @@ class TopK {
 
   sorted(): { doc: number; score: number }[] {
     const out: { doc: number; score: number }[] = [];
-    for (let i = 0; i < this.n; i++) out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
-    return out.sort((a, b) => b.score - a.score || (this.before(a.doc, b.doc) ? -1 : this.before(b.doc, a.doc) ? 1 : 0));
+    for (let i = 0; i < this.n; i++)
+      out.push({ doc: this.docs[i] as number, score: this.scores[i] as number });
+    return out.sort(
+      (a, b) => b.score - a.score || (this.before(a.doc, b.doc) ? -1 : this.before(b.doc, a.doc) ? 1 : 0),
+    );
   }
 }
 
@@ -680,7 +766,10 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
     const fit = ctx.capFit;
     const proxy = new TopK(Math.max(NEAR_MISS_POOL, nearMissLimit * 4), (a, b) => a < b);
     const textScores = ctx.textScores;
-    const words = failingOneOrTwo(index.alive, constraints.map((c) => c.pass)).words;
+    const words = failingOneOrTwo(
+      index.alive,
+      constraints.map((c) => c.pass),
+    ).words;
     for (let wi = 0; wi < words.length; wi++) {
       let w = words[wi] as number;
       while (w !== 0) {
@@ -745,7 +834,11 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
 }
 
 /** Every supplier meeting the hard constraints with its score (no explanations): for evaluation and bulk use. */
-export function scoreAll(index: MatchIndex, r: EngineRequirement, options: MatchOptions = {}): { supplierId: string; score: number }[] {
+export function scoreAll(
+  index: MatchIndex,
+  r: EngineRequirement,
+  options: MatchOptions = {},
+): { supplierId: string; score: number }[] {
   const ctx = context(index, r, options);
   const candidates = index.alive.clone();
   for (const c of hardConstraints(index, r)) candidates.andInPlace(c.pass);

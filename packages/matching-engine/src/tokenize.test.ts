@@ -3,7 +3,12 @@ import { stem, tokenize } from './tokenize.js';
 
 describe('tokenize', () => {
   it('folds accents and case and drops Spanish and English stop words', () => {
-    expect(tokenize('Fabricación de PIEZAS para the Automotive industry')).toEqual(['fabric', 'piez', 'automotiv', 'industry']);
+    expect(tokenize('Fabricación de PIEZAS para the Automotive industry')).toEqual([
+      'fabric',
+      'piez',
+      'automotiv',
+      'industry',
+    ]);
   });
 
   it('brings Spanish and English inflections of one word together', () => {

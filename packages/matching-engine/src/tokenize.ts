@@ -18,16 +18,51 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
 // suffix, longest first, keeping at least MIN_STEM characters. It only needs to bring the inflections of one
 // word together ("servicios", "servicio"; "machining", "machines"); over-stemming would merge unrelated words.
 const SUFFIXES: readonly string[] = [
-  'amiento', 'imiento', 'acion', 'ucion', 'icion', 'mente', 'adora', 'ador', 'idad', 'encia', 'ancia', 'ista',
-  'ismo', 'able', 'ible', 'ness', 'ment', 'ado', 'ada', 'ido', 'ida', 'iva', 'ivo', 'ing', 'ed', 'er', 'a', 'o',
-  'e', 'i',
+  'amiento',
+  'imiento',
+  'acion',
+  'ucion',
+  'icion',
+  'mente',
+  'adora',
+  'ador',
+  'idad',
+  'encia',
+  'ancia',
+  'ista',
+  'ismo',
+  'able',
+  'ible',
+  'ness',
+  'ment',
+  'ado',
+  'ada',
+  'ido',
+  'ida',
+  'iva',
+  'ivo',
+  'ing',
+  'ed',
+  'er',
+  'a',
+  'o',
+  'e',
+  'i',
 ];
 const MIN_STEM = 3;
 
 function dropPlural(t: string): string {
-  if (t.length <= MIN_STEM + 1 || !t.endsWith('s') || t.endsWith('ss') || t.endsWith('us') || t.endsWith('is')) return t;
+  if (
+    t.length <= MIN_STEM + 1 ||
+    !t.endsWith('s') ||
+    t.endsWith('ss') ||
+    t.endsWith('us') ||
+    t.endsWith('is')
+  )
+    return t;
   // "-es" after a consonant is the Spanish/English plural ("reparaciones", "boxes"); otherwise only the "s".
-  if (t.endsWith('es') && t.length - 2 >= MIN_STEM && !/[aeiou]/.test(t.charAt(t.length - 3))) return t.slice(0, -2);
+  if (t.endsWith('es') && t.length - 2 >= MIN_STEM && !/[aeiou]/.test(t.charAt(t.length - 3)))
+    return t.slice(0, -2);
   return t.slice(0, -1);
 }
 

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@vinculo/testing';
-import { createDatabase, inTransaction, isDatabaseUnavailable, isUniqueViolation, migrateToLatest, sql } from '../src/db/index.js';
+import {
+  createDatabase,
+  inTransaction,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  migrateToLatest,
+  sql,
+} from '../src/db/index.js';
 
 interface Db {
   things: { id: number; name: string };
@@ -17,7 +24,10 @@ beforeAll(async () => {
   // An empty template; this file's migrations are applied by the test itself.
   const empty = mkdtempSync(path.join(tmpdir(), 'kit-empty-'));
   testDb = await createTestDatabase({ label: 'kitdb', migrations: [{ schema: 'kitdb', dir: empty }] });
-  writeFileSync(path.join(dir, '0001_things.sql'), 'create table things (id int primary key, name text not null);');
+  writeFileSync(
+    path.join(dir, '0001_things.sql'),
+    'create table things (id int primary key, name text not null);',
+  );
   writeFileSync(path.join(dir, '0002_seed.sql'), "insert into things values (1, 'first');");
 });
 afterAll(async () => {
@@ -57,10 +67,18 @@ describe('transactions and errors', () => {
   });
 
   it('tells an unreachable database apart from a bug', async () => {
-    const nowhere = createDatabase<Db>({ url: 'postgres://vinculo:vinculo@127.0.0.1:1/none', schema: 'kitdb', max: 1 });
+    const nowhere = createDatabase<Db>({
+      url: 'postgres://vinculo:vinculo@127.0.0.1:1/none',
+      schema: 'kitdb',
+      max: 1,
+    });
     try {
       expect(await nowhere.ping(500)).toBe(false);
-      const err = await nowhere.db.selectFrom('things').selectAll().execute().catch((e: unknown) => e);
+      const err = await nowhere.db
+        .selectFrom('things')
+        .selectAll()
+        .execute()
+        .catch((e: unknown) => e);
       expect(isDatabaseUnavailable(err)).toBe(true);
       expect(isDatabaseUnavailable(new Error('syntax error at or near "selec"'))).toBe(false);
     } finally {

@@ -69,14 +69,23 @@ async function freshNamespace(): Promise<string> {
   return ns;
 }
 
-function orgEvent(opts: { name?: string; id?: string; version?: number } = {}): EventOf<'registry.org.created'> {
+function orgEvent(
+  opts: { name?: string; id?: string; version?: number } = {},
+): EventOf<'registry.org.created'> {
   const id = opts.id ?? uuidv7();
   const now = new Date().toISOString();
   return buildEvent({
     type: 'registry.org.created',
     source: 'registry',
     aggregate: { type: 'org', id, version: opts.version ?? 1 },
-    data: { id, name: opts.name ?? 'Aceros del Norte', type: 'supplier', country: 'MX', createdAt: now, updatedAt: now },
+    data: {
+      id,
+      name: opts.name ?? 'Aceros del Norte',
+      type: 'supplier',
+      country: 'MX',
+      createdAt: now,
+      updatedAt: now,
+    },
     correlationId: `test-${iso.namespace}`,
   });
 }
@@ -86,11 +95,17 @@ async function recordEffect(event: AnyEvent, trx: Transaction<TestDB>): Promise<
   await trx
     .insertInto('effects')
     .values({ event_id: event.id, type: event.type, applied_count: 1 })
-    .onConflict((oc) => oc.column('event_id').doUpdateSet((eb) => ({ applied_count: eb('effects.applied_count', '+', 1) })))
+    .onConflict((oc) =>
+      oc.column('event_id').doUpdateSet((eb) => ({ applied_count: eb('effects.applied_count', '+', 1) })),
+    )
     .execute();
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -100,11 +115,18 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 }
 
 async function count(table: 'effects' | 'inbox' | 'outbox'): Promise<number> {
-  const r = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-function consumerFor(ns: string, durable: string, overrides: Partial<Parameters<typeof createInboxConsumer<TestDB, AnyEvent>>[0]> = {}) {
+function consumerFor(
+  ns: string,
+  durable: string,
+  overrides: Partial<Parameters<typeof createInboxConsumer<TestDB, AnyEvent>>[0]> = {},
+) {
   const def = defineConsumer(ns, 'registry', durable, { maxDeliver: 3, backoffMs: [50, 100] });
   const consumer = createInboxConsumer<TestDB, AnyEvent>({
     ...def,
@@ -127,7 +149,12 @@ async function pendingOf(stream: string, durable: string): Promise<{ pending: nu
 beforeAll(async () => {
   tdb = await createTestDatabase({ label: 'events', migrations: [{ schema: SCHEMA, dir: migrationsDir }] });
   database = createDatabase<TestDB>({ url: tdb.url, schema: SCHEMA, onError: () => undefined });
-  nc = await connectNats({ url: sharedUrls.nats(), name: `events-test-${iso.namespace}`, log, waitOnFirstConnect: false });
+  nc = await connectNats({
+    url: sharedUrls.nats(),
+    name: `events-test-${iso.namespace}`,
+    log,
+    waitOnFirstConnect: false,
+  });
   jsm = await jetstreamManager(nc);
   js = jetstream(nc);
 });
@@ -157,7 +184,9 @@ describe('events: outbox, relay, inbox consumer', () => {
     expect(info.config.storage).toBe('file');
     expect(info.config.max_age).toBe(0);
     expect(info.config.duplicate_window).toBe(120_000_000_000);
-    expect((await jsm.streams.info(dlqStreamName(ns, 'registry'))).config.subjects).toEqual([`${ns}.dlq.registry.>`]);
+    expect((await jsm.streams.info(dlqStreamName(ns, 'registry'))).config.subjects).toEqual([
+      `${ns}.dlq.registry.>`,
+    ]);
     const def = defineConsumer(ns, 'registry', 'idem');
     await provisionConsumer(jsm, def);
     const again = await provisionConsumer(jsm, { ...def, ackWaitMs: 45_000 });
@@ -190,10 +219,18 @@ describe('events: outbox, relay, inbox consumer', () => {
     });
     await relay.stop();
     await consumer.stop();
-    const twice = await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute();
+    const twice = await database.db
+      .selectFrom('effects')
+      .select('event_id')
+      .where('applied_count', '>', 1)
+      .execute();
     expect(twice).toEqual([]);
     expect(await count('inbox')).toBe(300);
-    const unpublished = await database.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    const unpublished = await database.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
     expect(unpublished).toEqual([]);
     expect((await jsm.streams.info(def.stream)).state.messages).toBe(300);
     // publish order = outbox seq order
@@ -239,8 +276,10 @@ describe('events: outbox, relay, inbox consumer', () => {
     const { def, consumer } = consumerFor(ns, 'poison', {
       handlerTimeoutMs: 300,
       handle: async (event, trx) => {
-        if (event.type === 'registry.org.created' && event.data.name === 'boom') throw new Error('boom: cannot apply');
-        if (event.type === 'registry.org.created' && event.data.name === 'hang') await new Promise(() => undefined);
+        if (event.type === 'registry.org.created' && event.data.name === 'boom')
+          throw new Error('boom: cannot apply');
+        if (event.type === 'registry.org.created' && event.data.name === 'hang')
+          await new Promise(() => undefined);
         await recordEffect(event, trx);
       },
     });
@@ -257,7 +296,10 @@ describe('events: outbox, relay, inbox consumer', () => {
     for (const e of good) await js.publish(subj, JSON.stringify(e), { msgID: e.id });
     consumer.start();
     await waitFor('good events applied', async () => (await count('effects')) === 10);
-    await waitFor('4 dead letters', async () => (await jsm.streams.info(def.dlq.stream)).state.messages === 4);
+    await waitFor(
+      '4 dead letters',
+      async () => (await jsm.streams.info(def.dlq.stream)).state.messages === 4,
+    );
     await waitFor('consumer drained', async () => {
       const p = await pendingOf(def.stream, def.durable);
       if (process.env.EVENTS_TEST_LOG) console.log(p, consumer.stats());
@@ -270,9 +312,14 @@ describe('events: outbox, relay, inbox consumer', () => {
       const m = await jsm.streams.getMessage(def.dlq.stream, { seq });
       if (!m) throw new Error(`no dead letter at ${seq}`);
       expect(m.subject).toBe(def.dlq.subject);
-      letters.push({ reason: m.header.get(DLQ_HEADERS.reason), count: m.header.get(DLQ_HEADERS.deliveryCount), body: m.json<DeadLetter>() });
+      letters.push({
+        reason: m.header.get(DLQ_HEADERS.reason),
+        count: m.header.get(DLQ_HEADERS.deliveryCount),
+        body: m.json<DeadLetter>(),
+      });
     }
-    const byId = (id: string) => letters.find((l) => (l.body.event as { id?: string } | undefined)?.id === id);
+    const byId = (id: string) =>
+      letters.find((l) => (l.body.event as { id?: string } | undefined)?.id === id);
     expect(letters.find((l) => l.body.raw === '{"not json')).toMatchObject({ reason: 'invalid', count: '1' });
     expect(byId(invalid.id)).toMatchObject({ reason: 'invalid', count: '1' });
     expect(byId(invalid.id)?.body.errors.join(' ')).toMatch(/data\/type/);
@@ -309,12 +356,16 @@ describe('events: outbox, relay, inbox consumer', () => {
     await js.publish(subj, JSON.stringify(v2), { msgID: v2.id });
     await js.publish(subj, JSON.stringify(v1), { msgID: v1.id });
     await waitFor('two snapshots handled', () => applied.length === 2);
-    expect(await database.db.selectFrom('org_snapshots').selectAll().execute()).toEqual([{ id, name: 'v2', version: 2 }]);
+    expect(await database.db.selectFrom('org_snapshots').selectAll().execute()).toEqual([
+      { id, name: 'v2', version: 2 },
+    ]);
     await js.publish(subj, JSON.stringify(v3), { msgID: v3.id });
     await waitFor('third snapshot handled', () => applied.length === 3);
     await consumer.stop();
     expect(applied).toEqual([true, false, true]);
-    expect(await database.db.selectFrom('org_snapshots').selectAll().execute()).toEqual([{ id, name: 'v3', version: 3 }]);
+    expect(await database.db.selectFrom('org_snapshots').selectAll().execute()).toEqual([
+      { id, name: 'v3', version: 3 },
+    ]);
   });
 
   it('re-publishes rows after a crash between publish and mark, and they are applied once', async () => {
@@ -336,7 +387,11 @@ describe('events: outbox, relay, inbox consumer', () => {
     await expect(relay.tick()).rejects.toThrow(/simulated crash/);
     const stream = streamName(ns, 'registry');
     expect((await jsm.streams.info(stream)).state.messages).toBe(20); // published...
-    const unmarked = await database.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    const unmarked = await database.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('published_at', 'is', null)
+      .execute();
     expect(unmarked).toHaveLength(20); // ...but not marked
     expect(await relay.tick()).toBe(20);
     expect(await relay.tick()).toBe(0);
@@ -347,7 +402,9 @@ describe('events: outbox, relay, inbox consumer', () => {
     consumer.start();
     await waitFor('20 effects', async () => (await count('effects')) === 20);
     await consumer.stop();
-    expect(await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute()).toEqual([]);
+    expect(
+      await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute(),
+    ).toEqual([]);
   });
 
   it('re-creates its consume loop when the consumer is deleted and provisioned again, replay absorbed by the inbox', async () => {
@@ -368,6 +425,8 @@ describe('events: outbox, relay, inbox consumer', () => {
     await waitFor('replayed first event skipped', () => consumer.stats().duplicates === 1);
     await consumer.stop();
     expect(consumer.stats().loops).toBeGreaterThanOrEqual(2);
-    expect(await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute()).toEqual([]);
+    expect(
+      await database.db.selectFrom('effects').select('event_id').where('applied_count', '>', 1).execute(),
+    ).toEqual([]);
   });
 });

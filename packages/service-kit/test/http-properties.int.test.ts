@@ -28,7 +28,8 @@ beforeAll(async () => {
   app.post(
     '/things',
     { schema: { body: Body, response: { 201: Created } }, config: { idempotent: true } },
-    async (req, reply) => reply.code(201).send({ name: req.body.name, qty: req.body.qty, tags: req.body.tags ?? [] }),
+    async (req, reply) =>
+      reply.code(201).send({ name: req.body.name, qty: req.body.qty, tags: req.body.tags ?? [] }),
   );
   await app.ready();
 });
@@ -46,7 +47,15 @@ const oddString = fc.oneof(
   fc.constantFrom('\u0000', '\uFEFF', '\u202E', '\uD800', 'ǅ', '𝕏', 'a\u0000b', '%00', '../../etc/passwd'),
   fc.integer({ min: 1_000, max: 80_000 }).map((n) => 'x'.repeat(n)),
 );
-const privileged = fc.constantFrom('__proto__', 'constructor', 'prototype', 'orgId', 'role', 'verified', 'tier');
+const privileged = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'orgId',
+  'role',
+  'verified',
+  'tier',
+);
 const valid = fc.record({
   name: fc.string({ minLength: 1, maxLength: 100 }),
   qty: fc.integer({ min: 1, max: 1000 }),
@@ -55,17 +64,26 @@ const valid = fc.record({
 /** Raw JSON text: the serializer would drop a real __proto__ key, so these are written by hand. */
 const rawBodies = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.record({ name: oddString, qty: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)) }).map((v) => JSON.stringify(v)),
-  fc.tuple(valid, privileged, fc.jsonValue()).map(
-    ([v, key, extra]) => `{${JSON.stringify(key)}:${JSON.stringify(extra)},"name":${JSON.stringify(v.name)},"qty":${v.qty}}`,
-  ),
-  fc.integer({ min: 1, max: 20_000 }).map((n) => `{"name":"a","qty":1,"tags":${'['.repeat(n)}${']'.repeat(n)}}`),
+  fc
+    .record({ name: oddString, qty: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null)) })
+    .map((v) => JSON.stringify(v)),
+  fc
+    .tuple(valid, privileged, fc.jsonValue())
+    .map(
+      ([v, key, extra]) =>
+        `{${JSON.stringify(key)}:${JSON.stringify(extra)},"name":${JSON.stringify(v.name)},"qty":${v.qty}}`,
+    ),
+  fc
+    .integer({ min: 1, max: 20_000 })
+    .map((n) => `{"name":"a","qty":1,"tags":${'['.repeat(n)}${']'.repeat(n)}}`),
   fc.integer({ min: 1, max: 20_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
   fc.tuple(valid, fc.nat()).map(([v, cut]) => {
     const text = JSON.stringify(v);
     return text.slice(0, cut % text.length);
   }),
-  fc.array(fc.string({ maxLength: 30 }), { maxLength: 200 }).map((tags) => JSON.stringify({ name: 'a', qty: 1, tags })),
+  fc
+    .array(fc.string({ maxLength: 30 }), { maxLength: 200 })
+    .map((tags) => JSON.stringify({ name: 'a', qty: 1, tags })),
 );
 
 const contentTypes = fc.constantFrom(
@@ -89,7 +107,8 @@ describe('bad input never breaks the server', () => {
         async (payload, contentType, key) => {
           const headers: Record<string, string> = { 'content-type': contentType };
           // Header values cannot carry control characters at all; the key property covers the rest.
-          const printable = (k: string) => [...k].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
+          const printable = (k: string) =>
+            [...k].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
           if (key !== undefined && printable(key)) headers['idempotency-key'] = key;
           const res = await app.inject({ method: 'POST', url: '/things', headers, payload });
           expect(res.statusCode).toBeLessThan(500);

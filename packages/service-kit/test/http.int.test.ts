@@ -18,7 +18,14 @@ import {
 const iso = isolation();
 const redis = new Redis(sharedUrls.redis(), { lazyConnect: false, maxRetriesPerRequest: 1 });
 // Nothing listens on port 1: this client fails every command at once (the "Redis is down" case).
-const deadRedis = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+const deadRedis = new Redis({
+  host: '127.0.0.1',
+  port: 1,
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+});
 deadRedis.on('error', () => undefined);
 
 const errors = defineErrors('REGISTRY', {
@@ -57,14 +64,23 @@ async function build(opts: { redis: Redis; prefix: string }): Promise<HttpServer
   const limiter = server.rateLimiter;
   if (!limiter) throw new Error('limiter expected');
 
-  server.get('/users/:id', { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, (req) => {
-    throw errors.USER_NOT_FOUND({ detail: { en: `No user ${req.params.id}`, es: `No existe ${req.params.id}` } });
-  });
+  server.get(
+    '/users/:id',
+    { schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    (req) => {
+      throw errors.USER_NOT_FOUND({
+        detail: { en: `No user ${req.params.id}`, es: `No existe ${req.params.id}` },
+      });
+    },
+  );
   server.post(
     '/things',
     {
       schema: {
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 50 }), qty: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 50 }),
+          qty: Type.Integer({ minimum: 1 }),
+        }),
         response: { 201: Type.Object({ id: Type.Integer(), name: Type.String() }) },
       },
       config: { idempotent: true },
@@ -79,7 +95,10 @@ async function build(opts: { redis: Redis; prefix: string }): Promise<HttpServer
       if (req.body.name === 'slow') await slowGate;
       if (req.body.name === 'boom') throw new Error('secret internals: password=hunter2');
       created++;
-      return reply.code(201).header('location', `/things/${created}`).send({ id: created, name: req.body.name });
+      return reply
+        .code(201)
+        .header('location', `/things/${created}`)
+        .send({ id: created, name: req.body.name });
     },
   );
   server.get('/boom', () => {
@@ -92,12 +111,18 @@ async function build(opts: { redis: Redis; prefix: string }): Promise<HttpServer
   server.get('/db-down', () => {
     throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
   });
-  server.get('/list', { schema: { querystring: CursorQuery, response: { 200: Paginated(Type.Integer()) } } }, (req) => {
-    const start = req.query.cursor ? decodeCursor(req.query.cursor, Type.Object({ n: Type.Integer() })).n : 0;
-    const limit = req.query.limit ?? 20;
-    const items = Array.from({ length: limit }, (_, i) => start + i);
-    return { items, nextCursor: encodeCursor({ n: start + limit }) };
-  });
+  server.get(
+    '/list',
+    { schema: { querystring: CursorQuery, response: { 200: Paginated(Type.Integer()) } } },
+    (req) => {
+      const start = req.query.cursor
+        ? decodeCursor(req.query.cursor, Type.Object({ n: Type.Integer() })).n
+        : 0;
+      const limit = req.query.limit ?? 20;
+      const items = Array.from({ length: limit }, (_, i) => start + i);
+      return { items, nextCursor: encodeCursor({ n: start + limit }) };
+    },
+  );
   server.post(
     '/login',
     {
@@ -137,7 +162,10 @@ afterAll(async () => {
   deadRedis.disconnect();
 });
 
-const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+const json = (body: unknown) => ({
+  headers: { 'content-type': 'application/json' },
+  payload: JSON.stringify(body),
+});
 
 describe('problem+json errors', () => {
   it('renders a service error in English by default and in Spanish for es-MX', async () => {
@@ -154,7 +182,10 @@ describe('problem+json errors', () => {
       instance: `/users/${id}`,
       correlationId: en.headers['x-correlation-id'],
     });
-    const es = await app.inject({ url: `/users/${id}`, headers: { 'accept-language': 'fr;q=0.9, es-MX, en;q=0.8' } });
+    const es = await app.inject({
+      url: `/users/${id}`,
+      headers: { 'accept-language': 'fr;q=0.9, es-MX, en;q=0.8' },
+    });
     expect(es.json()).toMatchObject({ title: 'Usuario no encontrado', detail: `No existe ${id}` });
     expect(es.headers['content-language']).toBe('es');
   });
@@ -184,17 +215,36 @@ describe('problem+json errors', () => {
   });
 
   it('answers 413 for an oversized body, 415 for text/plain and 400 MALFORMED_JSON for bad JSON', async () => {
-    const big = await app.inject({ method: 'POST', url: '/things', ...json({ name: 'x'.repeat(2000), qty: 1 }) });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/things',
+      ...json({ name: 'x'.repeat(2000), qty: 1 }),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('PAYLOAD_TOO_LARGE');
-    const text = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'text/plain' }, payload: 'hi' });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hi',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(text.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const bad = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{"name":' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('MALFORMED_JSON');
-    const proto = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1},"name":"a","qty":1}' });
+    const proto = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{"x":1},"name":"a","qty":1}',
+    });
     expect(proto.statusCode).toBe(400);
   });
 
@@ -217,7 +267,9 @@ describe('problem+json errors', () => {
       correlationId: 'boom-1',
     });
     expect(res.body).not.toContain('secret');
-    const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.correlationId === 'boom-1' && l.level === 50);
+    const line = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.correlationId === 'boom-1' && l.level === 50);
     expect(JSON.stringify(line)).toContain('secret internals at /srv/db');
     expect(JSON.stringify(line)).toContain('stack');
   });
@@ -264,7 +316,10 @@ describe('correlation, headers, probes, metrics, openapi', () => {
     ready = { postgres: true, nats: false };
     const down = await app.inject({ url: '/ready' });
     expect(down.statusCode).toBe(503);
-    expect(down.json()).toEqual({ status: 'not_ready', checks: { postgres: 'up', nats: 'down', hangs: 'up' } });
+    expect(down.json()).toEqual({
+      status: 'not_ready',
+      checks: { postgres: 'up', nats: 'down', hangs: 'up' },
+    });
     ready = { postgres: true, nats: true };
   });
 
@@ -273,7 +328,9 @@ describe('correlation, headers, probes, metrics, openapi', () => {
     const res = await app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('http_request_duration_seconds_bucket');
-    expect(res.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/users\/:id"[^}]*status_code="404"/);
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/users\/:id"[^}]*status_code="404"/,
+    );
     expect(res.body).toContain('process_cpu_user_seconds_total');
   });
 
@@ -320,7 +377,9 @@ describe('rate limits', () => {
     expect((await hit('10.0.0.1')).statusCode).toBe(200);
     expect((await hit('10.0.0.1')).statusCode).toBe(429);
     expect((await hit('10.0.0.2')).statusCode).toBe(200);
-    expect((await app.inject({ url: '/health', remoteAddress: '10.0.0.1' })).headers['ratelimit-limit']).toBeUndefined();
+    expect(
+      (await app.inject({ url: '/health', remoteAddress: '10.0.0.1' })).headers['ratelimit-limit'],
+    ).toBeUndefined();
   });
 
   it('fails open on general routes and closed on login routes when Redis is down', async () => {
@@ -328,12 +387,21 @@ describe('rate limits', () => {
     try {
       const search = await dead.inject({ url: '/search' });
       expect(search.statusCode).toBe(200);
-      const login = await dead.inject({ method: 'POST', url: '/login', ...json({ email: 'ana@example.mx' }) });
+      const login = await dead.inject({
+        method: 'POST',
+        url: '/login',
+        ...json({ email: 'ana@example.mx' }),
+      });
       expect(login.statusCode).toBe(503);
       expect(login.json().code).toBe('SERVICE_UNAVAILABLE');
       expect(login.headers['retry-after']).toBeDefined();
       // Idempotency cannot be guaranteed without Redis: 503, not a second execution later.
-      const post = await dead.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-dead' }, payload: JSON.stringify({ name: 'a', qty: 1 }) });
+      const post = await dead.inject({
+        method: 'POST',
+        url: '/things',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-dead' },
+        payload: JSON.stringify({ name: 'a', qty: 1 }),
+      });
       expect(post.statusCode).toBe(503);
     } finally {
       await dead.close();
@@ -407,7 +475,9 @@ describe('idempotency', () => {
     const orgB = await post('shared-key', { name: 'a', qty: 1 }, { 'x-test-org': 'org-b' });
     expect(orgB.headers['idempotent-replayed']).toBeUndefined();
     expect(orgB.json().id).not.toBe(orgA.json().id);
-    expect((await post('shared-key', { name: 'a', qty: 1 }, { 'x-test-org': 'org-a' })).json()).toEqual(orgA.json());
+    expect((await post('shared-key', { name: 'a', qty: 1 }, { 'x-test-org': 'org-a' })).json()).toEqual(
+      orgA.json(),
+    );
   });
 });
 
@@ -431,14 +501,24 @@ describe('shutting down', () => {
 
   it('rejects JSON nested deeper than the limit with 400 BODY_TOO_DEEP', async () => {
     const payload = `{"name":"a","qty":1,"x":${'['.repeat(100)}${']'.repeat(100)}}`;
-    const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': 'deep' }, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'deep' },
+      payload,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('BODY_TOO_DEEP');
   });
 
   it('rejects a NUL character anywhere in a JSON body (PostgreSQL text cannot store it)', async () => {
     for (const payload of ['{"name":"a\\u0000b","qty":1}', '{"name":"a","qty":1,"tags":{"k\\u0000":"v"}}']) {
-      const res = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json', 'idempotency-key': `nul-${payload.length}` }, payload });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/things',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `nul-${payload.length}` },
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('NUL_CHARACTER');
     }
@@ -447,7 +527,13 @@ describe('shutting down', () => {
 
 describe('logs', () => {
   it('redacts authorization headers, cookies and passwords', () => {
-    app.log.info({ req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1' } }, body: { password: 'hunter2' } }, 'probe');
+    app.log.info(
+      {
+        req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1' } },
+        body: { password: 'hunter2' },
+      },
+      'probe',
+    );
     const line = logLines.find((l) => l.includes('"probe"')) ?? '';
     expect(line).not.toContain('abc.def');
     expect(line).not.toContain('sid=1');

@@ -8,7 +8,13 @@ describe('foldText', () => {
   });
 
   it('tokenises on non-alphanumerics', () => {
-    expect(foldTokens('Maquinado CNC/torneado (3 ejes)')).toEqual(['maquinado', 'cnc', 'torneado', '3', 'ejes']);
+    expect(foldTokens('Maquinado CNC/torneado (3 ejes)')).toEqual([
+      'maquinado',
+      'cnc',
+      'torneado',
+      '3',
+      'ejes',
+    ]);
     expect(foldTokens('  ')).toEqual([]);
   });
 });

@@ -81,7 +81,8 @@ export async function createTestDatabase(opts: TestDatabaseOptions): Promise<Tes
   return {
     url: urlFor(name),
     name,
-    drop: () => withAdmin(async (admin) => void (await admin.query(`drop database if exists ${name} with (force)`))),
+    drop: () =>
+      withAdmin(async (admin) => void (await admin.query(`drop database if exists ${name} with (force)`))),
   };
 }
 

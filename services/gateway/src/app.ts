@@ -3,7 +3,12 @@
  * edge on top: per-IP rate limits in Redis, CORS, `/api/<service>/*` proxied to each upstream, and the
  * aggregated OpenAPI document at /docs. It owns no data and never listens (main.ts does).
  */
-import { createHttpServer, registerCors, type HttpServer, type HttpServerOptions } from '@vinculo/service-kit/http';
+import {
+  createHttpServer,
+  registerCors,
+  type HttpServer,
+  type HttpServerOptions,
+} from '@vinculo/service-kit/http';
 import { corsOrigins, type GatewayConfig } from './config.js';
 import { createOpenApiAggregator } from './openapi.js';
 import { docsRoutes } from './routes/docs.routes.js';

@@ -11,11 +11,16 @@ describe('gateway config', () => {
     expect(config.GATEWAY_JSON_BODY_LIMIT).toBe(1_048_576);
     expect(config.GATEWAY_UPLOAD_BODY_LIMIT).toBe(12 * 1_048_576);
     expect(corsOrigins(config)).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080']);
-    expect(upstreamsFromConfig(config)).toEqual([{ name: 'registry', prefix: '/api/registry', url: 'http://127.0.0.1:3001' }]);
+    expect(upstreamsFromConfig(config)).toEqual([
+      { name: 'registry', prefix: '/api/registry', url: 'http://127.0.0.1:3001' },
+    ]);
   });
 
   it('routes a later service once its URL is set', () => {
-    const config = loadConfig({ MATCHING_URL: 'http://127.0.0.1:3002/', CORS_ORIGINS: ' https://a.example , ,https://b.example' });
+    const config = loadConfig({
+      MATCHING_URL: 'http://127.0.0.1:3002/',
+      CORS_ORIGINS: ' https://a.example , ,https://b.example',
+    });
     expect(upstreamsFromConfig(config).map((u) => [u.prefix, u.url])).toEqual([
       ['/api/registry', 'http://127.0.0.1:3001'],
       ['/api/matching', 'http://127.0.0.1:3002'],
@@ -29,7 +34,11 @@ describe('gateway config', () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems.map((p) => p.split('=')[0])).toEqual(['PORT', 'REGISTRY_URL', 'GATEWAY_RATE_LIMIT_PER_MINUTE']);
+      expect((err as ConfigError).problems.map((p) => p.split('=')[0])).toEqual([
+        'PORT',
+        'REGISTRY_URL',
+        'GATEWAY_RATE_LIMIT_PER_MINUTE',
+      ]);
     }
   });
 });

@@ -20,7 +20,8 @@ export type UpstreamDocStatus = 'up' | 'stale' | 'down';
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Accepts what looks like an OpenAPI document (an object with an object of paths); anything else is a failure. */
 export function asOpenApiDocument(value: unknown): OpenApiDocument | undefined {
@@ -84,7 +85,8 @@ function tagOperations(item: Record<string, unknown>, service: string): Record<s
     }
     const tags = Array.isArray(op.tags) && op.tags.length > 0 ? op.tags : [service];
     // operationId must be unique across the merged document.
-    const operationId = typeof op.operationId === 'string' ? { operationId: `${service}.${op.operationId}` } : {};
+    const operationId =
+      typeof op.operationId === 'string' ? { operationId: `${service}.${op.operationId}` } : {};
     out[key] = { ...op, tags, ...operationId };
   }
   return out;
@@ -141,7 +143,9 @@ export function createOpenApiAggregator(opts: OpenApiAggregatorOptions): OpenApi
     }
   };
 
-  const docFor = async (upstream: Upstream): Promise<{ doc: OpenApiDocument | undefined; status: UpstreamDocStatus }> => {
+  const docFor = async (
+    upstream: Upstream,
+  ): Promise<{ doc: OpenApiDocument | undefined; status: UpstreamDocStatus }> => {
     const cached = cache.get(upstream.name);
     if (cached && Date.now() - cached.at < ttlMs) return { doc: cached.doc, status: 'up' };
     let pending = inflight.get(upstream.name);

@@ -35,7 +35,10 @@ const upstreamDoc = {
     '/things/{id}': {
       get: {
         responses: {
-          200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          200: {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
         },
       },
     },
@@ -47,8 +50,12 @@ async function startFakeUpstream(): Promise<FakeUpstream> {
   const state = { ready: true, busyHits: 0 };
   const app = Fastify({ bodyLimit: 10 * 1024 * 1024 });
   // Like a service that registers multipart itself: it, not the gateway, decides what an upload may be.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.get('/ready', (_req, reply) => reply.code(state.ready ? 200 : 503).send({ status: state.ready ? 'ready' : 'not_ready' }));
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.get('/ready', (_req, reply) =>
+    reply.code(state.ready ? 200 : 503).send({ status: state.ready ? 'ready' : 'not_ready' }),
+  );
   app.get('/openapi.json', () => upstreamDoc);
   app.post('/echo', (req) => ({
     url: req.url,
@@ -57,16 +64,13 @@ async function startFakeUpstream(): Promise<FakeUpstream> {
     forwardedFor: req.headers['x-forwarded-for'],
   }));
   app.get('/things/:id', (req, reply) =>
-    reply
-      .code(404)
-      .type('application/problem+json')
-      .send({
-        type: 'urn:vinculo:problem:REGISTRY_THING_NOT_FOUND',
-        title: 'Thing not found',
-        status: 404,
-        code: 'REGISTRY_THING_NOT_FOUND',
-        instance: req.url,
-      }),
+    reply.code(404).type('application/problem+json').send({
+      type: 'urn:vinculo:problem:REGISTRY_THING_NOT_FOUND',
+      title: 'Thing not found',
+      status: 404,
+      code: 'REGISTRY_THING_NOT_FOUND',
+      instance: req.url,
+    }),
   );
   app.post('/upload', (req) => ({
     bytes: (req.body as Buffer).length,
@@ -191,7 +195,7 @@ describe('gateway in front of one healthy upstream', () => {
     });
   });
 
-  it("returns an upstream 503 at once, without retrying it", async () => {
+  it('returns an upstream 503 at once, without retrying it', async () => {
     const before = fake.state.busyHits;
     const started = Date.now();
     const res = await app.inject({ method: 'GET', url: '/api/registry/busy' });
@@ -235,8 +239,14 @@ describe('gateway in front of one healthy upstream', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths as object).sort()).toEqual(['/api/registry/echo', '/api/registry/things/{id}']);
-    expect(doc.paths['/api/registry/echo'].post).toMatchObject({ operationId: 'registry.echo', tags: ['registry'] });
+    expect(Object.keys(doc.paths as object).sort()).toEqual([
+      '/api/registry/echo',
+      '/api/registry/things/{id}',
+    ]);
+    expect(doc.paths['/api/registry/echo'].post).toMatchObject({
+      operationId: 'registry.echo',
+      tags: ['registry'],
+    });
     expect(doc.components.schemas.Thing).toEqual(upstreamDoc.components.schemas.Thing);
     expect(doc['x-vinculo-upstreams']).toEqual({ registry: 'up' });
   });
@@ -255,7 +265,11 @@ describe('gateway in front of one healthy upstream', () => {
       app.inject({
         method: 'OPTIONS',
         url: '/api/registry/echo',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
     const allowed = await preflight('http://allowed.example');
     expect(allowed.statusCode).toBe(204);
@@ -381,26 +395,45 @@ describe('gateway body limits at the edge', () => {
   });
 
   it('passes a chunked JSON body within the limit through, with its length', async () => {
-    const res = await postChunked('/api/registry/echo', 'application/json', [Buffer.from('{"hello":'), Buffer.from('"mundo"}')]);
+    const res = await postChunked('/api/registry/echo', 'application/json', [
+      Buffer.from('{"hello":'),
+      Buffer.from('"mundo"}'),
+    ]);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ body: { hello: 'mundo' } });
   });
 
   it('lets a multipart body over the JSON limit through, and refuses one over GATEWAY_UPLOAD_BODY_LIMIT', async () => {
     const type = 'multipart/form-data; boundary=b';
-    const small = await fetch(`${base}/api/registry/upload`, { method: 'POST', headers: { 'content-type': type }, body: 'a'.repeat(3_000) });
+    const small = await fetch(`${base}/api/registry/upload`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: 'a'.repeat(3_000),
+    });
     expect(small.status).toBe(200);
     expect(await small.json()).toMatchObject({ bytes: 3_000 });
 
-    const big = await fetch(`${base}/api/registry/upload`, { method: 'POST', headers: { 'content-type': type }, body: 'a'.repeat(6_000) });
+    const big = await fetch(`${base}/api/registry/upload`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: 'a'.repeat(6_000),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
 
-    const chunked = await postChunked('/api/registry/upload', type, Array.from({ length: 6 }, () => Buffer.alloc(1_000, 'a')));
+    const chunked = await postChunked(
+      '/api/registry/upload',
+      type,
+      Array.from({ length: 6 }, () => Buffer.alloc(1_000, 'a')),
+    );
     expect(chunked.status).toBe(413);
     expect(await chunked.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
 
-    const chunkedSmall = await postChunked('/api/registry/upload', type, Array.from({ length: 3 }, () => Buffer.alloc(1_000, 'a')));
+    const chunkedSmall = await postChunked(
+      '/api/registry/upload',
+      type,
+      Array.from({ length: 3 }, () => Buffer.alloc(1_000, 'a')),
+    );
     expect(chunkedSmall.status).toBe(200);
     expect(await chunkedSmall.json()).toMatchObject({ bytes: 3_000 });
   });
@@ -432,7 +465,13 @@ describe('gateway in front of an upstream that answers early and resets', () => 
       const { port } = app.server.address() as { port: number };
       const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpRequest(
-          { host: '127.0.0.1', port, method: 'POST', path: '/api/registry/upload', headers: { 'content-type': 'multipart/form-data; boundary=b' } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/registry/upload',
+            headers: { 'content-type': 'multipart/form-data; boundary=b' },
+          },
           (r) => {
             let body = '';
             r.setEncoding('utf8');
@@ -468,7 +507,8 @@ describe('gateway rate limit', () => {
       GATEWAY_RATE_LIMIT_PER_MINUTE: '3',
       REDIS_PREFIX: `${iso.redisPrefix}:rl3`,
     });
-    const hit = (ip: string) => app.inject({ method: 'GET', url: '/api/registry/things/1', remoteAddress: ip });
+    const hit = (ip: string) =>
+      app.inject({ method: 'GET', url: '/api/registry/things/1', remoteAddress: ip });
     for (let i = 0; i < 3; i++) expect((await hit('10.0.0.1')).statusCode).toBe(404);
     const limited = await hit('10.0.0.1');
     expect(limited.statusCode).toBe(429);
@@ -476,6 +516,8 @@ describe('gateway rate limit', () => {
     expect(limited.headers['retry-after']).toBeDefined();
     expect((await hit('10.0.0.2')).statusCode).toBe(404);
     // Probes are never limited.
-    expect((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.0.0.1' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.0.0.1' })).statusCode).toBe(
+      200,
+    );
   });
 });

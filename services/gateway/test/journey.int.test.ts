@@ -30,7 +30,10 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 });
 const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
 
-async function expectProblem(res: Response, status: number): Promise<{ code: string; title: string; status: number }> {
+async function expectProblem(
+  res: Response,
+  status: number,
+): Promise<{ code: string; title: string; status: number }> {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   const body = (await res.json()) as { code: string; title: string; status: number };
@@ -40,7 +43,12 @@ async function expectProblem(res: Response, status: number): Promise<{ code: str
 }
 
 function signupBody(email: string, password = 'una contraseña larga 123') {
-  return { email, password, name: 'Persona Journey', organization: { name: 'Empresa Journey SA de CV', type: 'buyer' } };
+  return {
+    email,
+    password,
+    name: 'Persona Journey',
+    organization: { name: 'Empresa Journey SA de CV', type: 'buyer' },
+  };
 }
 
 describe('the identity journey through the gateway', () => {
@@ -76,7 +84,10 @@ describe('the identity journey through the gateway', () => {
 
     const me = await fetch(`${api}/me`, bearer(first.accessToken));
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ user: { id: account.user.id, email }, organization: { id: account.organization.id } });
+    expect(await me.json()).toMatchObject({
+      user: { id: account.user.id, email },
+      organization: { id: account.organization.id },
+    });
 
     const refreshed = await fetch(`${api}/auth/refresh`, json({ refreshToken: first.refreshToken }));
     expect(refreshed.status).toBe(200);
@@ -84,7 +95,10 @@ describe('the identity journey through the gateway', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.accessToken).not.toBe(first.accessToken);
 
-    const reuse = await expectProblem(await fetch(`${api}/auth/refresh`, json({ refreshToken: first.refreshToken })), 401);
+    const reuse = await expectProblem(
+      await fetch(`${api}/auth/refresh`, json({ refreshToken: first.refreshToken })),
+      401,
+    );
     expect(reuse.code).toBe('REGISTRY_INVALID_REFRESH_TOKEN');
 
     // The re-use revoked the whole family: the pair from the first refresh is dead too.
@@ -129,7 +143,10 @@ describe('bad input through the gateway', () => {
 
   it('answers in Spanish when asked with Accept-Language: es', async () => {
     const { password: _omitted, ...body } = signupBody(`es-${randomUUID()}@example.mx`);
-    const problem = await expectProblem(await fetch(`${api}/auth/signup`, json(body, { 'accept-language': 'es' })), 400);
+    const problem = await expectProblem(
+      await fetch(`${api}/auth/signup`, json(body, { 'accept-language': 'es' })),
+      400,
+    );
     expect(problem.title).toBe('La solicitud no es válida');
   });
 });

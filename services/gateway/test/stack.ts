@@ -65,7 +65,9 @@ function start(name: string, main: string, env: Record<string, string>): Proc {
 async function waitReady(proc: Proc, url: string, deadline: number): Promise<void> {
   for (;;) {
     if (exited(proc.child)) {
-      throw new Error(`${proc.name} exited (code ${proc.child.exitCode}) before ready:\n${proc.output.join('')}`);
+      throw new Error(
+        `${proc.name} exited (code ${proc.child.exitCode}) before ready:\n${proc.output.join('')}`,
+      );
     }
     const status = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) }).then(
       (r) => r.status,
@@ -73,7 +75,9 @@ async function waitReady(proc: Proc, url: string, deadline: number): Promise<voi
     );
     if (status === 200) return;
     if (Date.now() > deadline) {
-      throw new Error(`${proc.name} not ready at ${url}/ready within ${READY_TIMEOUT_MS} ms (last status ${status}):\n${proc.output.join('')}`);
+      throw new Error(
+        `${proc.name} not ready at ${url}/ready within ${READY_TIMEOUT_MS} ms (last status ${status}):\n${proc.output.join('')}`,
+      );
     }
     await sleep(100);
   }
@@ -93,7 +97,12 @@ async function terminate(proc: Proc | undefined): Promise<void> {
 }
 
 async function removeStreams(namespace: string): Promise<void> {
-  const nc = await connectNats({ url: sharedUrls.nats(), name: `test-cleanup-${namespace}`, log: silentLogger, waitOnFirstConnect: false });
+  const nc = await connectNats({
+    url: sharedUrls.nats(),
+    name: `test-cleanup-${namespace}`,
+    log: silentLogger,
+    waitOnFirstConnect: false,
+  });
   try {
     const jsm = await jetstreamManager(nc);
     const prefix = `${namespace.toUpperCase()}_`;

@@ -21,17 +21,24 @@ afterAll(async () => {
 
 const post = (token: string | undefined, body: unknown, method = 'POST', lang = 'es'): RequestInit => ({
   method,
-  headers: { 'content-type': 'application/json', 'accept-language': lang, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  headers: {
+    'content-type': 'application/json',
+    'accept-language': lang,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  },
   body: JSON.stringify(body),
 });
 
 async function signup(type: 'supplier' | 'buyer', name: string) {
-  const res = await fetch(`${api}/auth/signup`, post(undefined, {
-    email: `${randomUUID()}@example.mx`,
-    password: 'una contraseña larga 123',
-    name: 'Dueña',
-    organization: { name, type },
-  }));
+  const res = await fetch(
+    `${api}/auth/signup`,
+    post(undefined, {
+      email: `${randomUUID()}@example.mx`,
+      password: 'una contraseña larga 123',
+      name: 'Dueña',
+      organization: { name, type },
+    }),
+  );
   expect(res.status).toBe(201);
   return (await res.json()) as { accessToken: string; organization: { id: string } };
 }
@@ -41,43 +48,81 @@ describe('journey 2: an SME registers, declares what it does and proves it', () 
     const sme = await signup('supplier', 'Maquinados Finos del Bajío SA de CV');
     const id = sme.organization.id;
 
-    const badCode = await fetch(`${api}/suppliers/${id}/profile`, post(sme.accessToken, {
-      description: { es: 'Maquinado' }, scianCodes: ['999999'], processTags: [], materials: [], tiers: [], exportExperience: { exports: false, markets: [] },
-    }, 'PUT'));
+    const badCode = await fetch(
+      `${api}/suppliers/${id}/profile`,
+      post(
+        sme.accessToken,
+        {
+          description: { es: 'Maquinado' },
+          scianCodes: ['999999'],
+          processTags: [],
+          materials: [],
+          tiers: [],
+          exportExperience: { exports: false, markets: [] },
+        },
+        'PUT',
+      ),
+    );
     expect(badCode.status).toBe(400);
     expect(badCode.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await badCode.json()) as { code: string; title: string };
     expect(problem.code).toMatch(/^REGISTRY_/);
     expect(problem.title).toMatch(/[áéíóúñ]|no es|inválid|solicitud/i);
 
-    const profile = await fetch(`${api}/suppliers/${id}/profile`, post(sme.accessToken, {
-      description: { es: 'Maquinado CNC de soportes de aluminio para la industria automotriz, con control dimensional.' },
-      scianCodes: ['332710'],
-      processTags: ['cnc-machining'],
-      materials: ['aluminio'],
-      capacity: { unit: 'units-per-month', amountPerMonth: 8000 },
-      employees: 45,
-      annualSalesMxnMillions: 60,
-      tiers: [{ industry: 'automotive', tier: 2 }],
-      exportExperience: { exports: true, markets: ['US'] },
-    }, 'PUT'));
+    const profile = await fetch(
+      `${api}/suppliers/${id}/profile`,
+      post(
+        sme.accessToken,
+        {
+          description: {
+            es: 'Maquinado CNC de soportes de aluminio para la industria automotriz, con control dimensional.',
+          },
+          scianCodes: ['332710'],
+          processTags: ['cnc-machining'],
+          materials: ['aluminio'],
+          capacity: { unit: 'units-per-month', amountPerMonth: 8000 },
+          employees: 45,
+          annualSalesMxnMillions: 60,
+          tiers: [{ industry: 'automotive', tier: 2 }],
+          exportExperience: { exports: true, markets: ['US'] },
+        },
+        'PUT',
+      ),
+    );
     const profileBody = await profile.text();
     expect(profile.status, profileBody).toBe(200);
     expect(JSON.parse(profileBody)).toMatchObject({ sizeClass: 'small' });
 
-    const facility = await fetch(`${api}/suppliers/${id}/facilities`, post(sme.accessToken, {
-      name: 'Planta El Marqués', stateCode: '22', municipality: 'El Marqués', lat: 20.62, lon: -100.27,
-    }));
+    const facility = await fetch(
+      `${api}/suppliers/${id}/facilities`,
+      post(sme.accessToken, {
+        name: 'Planta El Marqués',
+        stateCode: '22',
+        municipality: 'El Marqués',
+        lat: 20.62,
+        lon: -100.27,
+      }),
+    );
     expect(facility.status).toBe(201);
 
-    const cert = await fetch(`${api}/suppliers/${id}/certificates`, post(sme.accessToken, {
-      standardId: 'iso-9001-2015', certificateNumber: 'MX-QMS-2291', issuingBody: 'Organismo de certificación demo', validFrom: '2025-03-01', validTo: '2028-02-28',
-    }));
+    const cert = await fetch(
+      `${api}/suppliers/${id}/certificates`,
+      post(sme.accessToken, {
+        standardId: 'iso-9001-2015',
+        certificateNumber: 'MX-QMS-2291',
+        issuingBody: 'Organismo de certificación demo',
+        validFrom: '2025-03-01',
+        validTo: '2028-02-28',
+      }),
+    );
     expect(cert.status).toBe(201);
     const certificate = (await cert.json()) as { id: string; status: string };
     expect(certificate.status).toBe('declared');
 
-    const pdf = new Blob(['%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'], { type: 'application/pdf' });
+    const pdf = new Blob(
+      ['%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'],
+      { type: 'application/pdf' },
+    );
     const form = new FormData();
     form.append('file', pdf, 'iso9001.pdf');
     const upload = await fetch(`${api}/suppliers/${id}/certificates/${certificate.id}/document`, {
@@ -99,7 +144,9 @@ describe('journey 2: an SME registers, declares what it does and proves it', () 
     // The public profile shows the certificate; the document stays private to the supplier.
     const list = await fetch(`${api}/suppliers/${id}/certificates`);
     expect(list.status).toBe(200);
-    const certs = (await list.json()) as { items: Array<{ id: string; hasDocument: boolean; documentUrl?: string | null }> };
+    const certs = (await list.json()) as {
+      items: Array<{ id: string; hasDocument: boolean; documentUrl?: string | null }>;
+    };
     expect(certs.items[0]).toMatchObject({ id: certificate.id, hasDocument: true });
     expect(certs.items[0]!.documentUrl ?? null).toBeNull();
     const doc = await fetch(`${api}/suppliers/${id}/certificates/${certificate.id}/document`, {

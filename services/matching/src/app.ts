@@ -15,7 +15,15 @@ import { createRequirementEventWriter, type RequirementEventWriter } from './eve
 import { requirementRoutes } from './routes/requirements.routes.js';
 
 export interface AppDeps {
-  config: Pick<MatchingConfig, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'API_RATE_LIMIT_PER_MINUTE' | 'EVENT_NAMESPACE' | 'REDIS_PREFIX' | 'TRUST_PROXY'>;
+  config: Pick<
+    MatchingConfig,
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'API_RATE_LIMIT_PER_MINUTE'
+    | 'EVENT_NAMESPACE'
+    | 'REDIS_PREFIX'
+    | 'TRUST_PROXY'
+  >;
   db: Kysely<MatchingDb>;
   redis: Redis;
   /** The registry's public signing keys (a JWKS client in production, a static key set in tests). */
@@ -49,7 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   const app = await createHttpServer({
     service: 'matching',
     ...(deps.logger ? { logger: deps.logger } : {}),
-    trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
+    trustProxy:
+      config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
     readiness: deps.readiness,
     rateLimit: {
       redis: deps.redis,
@@ -57,7 +66,11 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
       default: { max: config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
     },
     idempotency: { redis: deps.redis, prefix: `${config.REDIS_PREFIX}:matching:idem` },
-    openapi: { title: 'Vínculo matching', version: '0.1.0', description: 'Requirements, ranked and explained matches' },
+    openapi: {
+      title: 'Vínculo matching',
+      version: '0.1.0',
+      description: 'Requirements, ranked and explained matches',
+    },
   });
 
   const routes: RouteEntry[] = [];
@@ -74,7 +87,11 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
     }
   });
 
-  const verifier = createTokenVerifier({ keys: deps.keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const verifier = createTokenVerifier({
+    keys: deps.keys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
   const writeEvent = createRequirementEventWriter(config.EVENT_NAMESPACE);
   requirementRoutes(app, {
     db: deps.db,

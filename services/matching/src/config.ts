@@ -5,10 +5,16 @@ export const matchingEnv = {
   ...commonEnv,
   PORT: env.int('HTTP port of the matching service', 3002, 1, 65_535),
   JWKS_URL: env.url("the registry's public signing keys", 'http://127.0.0.1:3001/.well-known/jwks.json'),
-  JWT_ISSUER: env.url('iss the access tokens must carry (the registry)', 'http://127.0.0.1:8080/api/registry'),
+  JWT_ISSUER: env.url(
+    'iss the access tokens must carry (the registry)',
+    'http://127.0.0.1:8080/api/registry',
+  ),
   JWT_AUDIENCE: env.string('aud the access tokens must carry', 'vinculo'),
   API_RATE_LIMIT_PER_MINUTE: env.int('requests per minute per client address', 1200, 1),
-  TRUST_PROXY: env.string('fastify trustProxy: "loopback" behind the local gateway, a CIDR list, or "false"', 'loopback'),
+  TRUST_PROXY: env.string(
+    'fastify trustProxy: "loopback" behind the local gateway, a CIDR list, or "false"',
+    'loopback',
+  ),
 };
 
 export type MatchingConfig = ReturnType<typeof loadConfig>;

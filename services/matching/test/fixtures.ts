@@ -14,8 +14,19 @@ import {
 } from '@vinculo/contracts';
 import { buildEvent } from '@vinculo/service-kit/events';
 
-export function registryEvent<T extends EventType>(type: T, aggregate: { type: string; id: string; version: number }, data: EventOf<T>['data']): EventOf<T> {
-  const event = buildEvent({ type, source: 'registry', aggregate, data, correlationId: 'test', orgId: aggregate.id });
+export function registryEvent<T extends EventType>(
+  type: T,
+  aggregate: { type: string; id: string; version: number },
+  data: EventOf<T>['data'],
+): EventOf<T> {
+  const event = buildEvent({
+    type,
+    source: 'registry',
+    aggregate,
+    data,
+    correlationId: 'test',
+    orgId: aggregate.id,
+  });
   const checked = validateAnyEvent(JSON.parse(JSON.stringify(event)));
   if (!checked.ok) throw new Error(`fixture ${type} is not valid: ${checked.errors.join('; ')}`);
   return event;
@@ -24,7 +35,15 @@ export function registryEvent<T extends EventType>(type: T, aggregate: { type: s
 const now = () => new Date().toISOString();
 
 export function orgSnapshot(over: Partial<OrgSnapshot> = {}): OrgSnapshot {
-  return { id: randomUUID(), name: 'Empresa SA de CV', type: 'supplier', country: 'MX', createdAt: now(), updatedAt: now(), ...over };
+  return {
+    id: randomUUID(),
+    name: 'Empresa SA de CV',
+    type: 'supplier',
+    country: 'MX',
+    createdAt: now(),
+    updatedAt: now(),
+    ...over,
+  };
 }
 
 export function supplierSnapshot(over: Partial<SupplierSnapshot> = {}): SupplierSnapshot {
@@ -38,7 +57,16 @@ export function supplierSnapshot(over: Partial<SupplierSnapshot> = {}): Supplier
     processTags: ['cnc-machining'],
     materials: ['aluminio'],
     facilities: [
-      { id: randomUUID(), name: 'Planta', stateCode: '22', municipality: 'Querétaro', lat: 20.59, lon: -100.39, industrialPark: null, cluster: null },
+      {
+        id: randomUUID(),
+        name: 'Planta',
+        stateCode: '22',
+        municipality: 'Querétaro',
+        lat: 20.59,
+        lon: -100.39,
+        industrialPark: null,
+        cluster: null,
+      },
     ],
     capacity: { unit: 'units-per-month', amountPerMonth: 10_000, leadTimeDays: 20, largestPartMm: null },
     sizeClass: 'small',
@@ -53,7 +81,10 @@ export function supplierSnapshot(over: Partial<SupplierSnapshot> = {}): Supplier
   };
 }
 
-export function certificationSnapshot(supplierId: string, over: Partial<CertificationSnapshot> = {}): CertificationSnapshot {
+export function certificationSnapshot(
+  supplierId: string,
+  over: Partial<CertificationSnapshot> = {},
+): CertificationSnapshot {
   return {
     id: randomUUID(),
     supplierId,
@@ -73,7 +104,11 @@ export function certificationSnapshot(supplierId: string, over: Partial<Certific
   };
 }
 
-export function mandateSnapshot(supplierId: string, bureauId: string, over: Partial<MandateSnapshot> = {}): MandateSnapshot {
+export function mandateSnapshot(
+  supplierId: string,
+  bureauId: string,
+  over: Partial<MandateSnapshot> = {},
+): MandateSnapshot {
   return {
     id: randomUUID(),
     supplierId,
@@ -89,7 +124,10 @@ export function mandateSnapshot(supplierId: string, bureauId: string, over: Part
 }
 
 /** Polls until `check` returns a value other than undefined/false (bounded). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -114,4 +152,3 @@ export const bracketsRfq = {
   deadline: nextYear,
   visibility: 'public',
 };
-

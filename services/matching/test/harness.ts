@@ -48,7 +48,10 @@ export interface EventsHarnessOptions {
 
 export async function startEvents(opts: EventsHarnessOptions = {}): Promise<EventsHarness> {
   const iso = isolation();
-  const testDb: TestDatabase = await createTestDatabase({ label: 'matching', migrations: [{ schema: 'matching', dir: migrationsDir }] });
+  const testDb: TestDatabase = await createTestDatabase({
+    label: 'matching',
+    migrations: [{ schema: 'matching', dir: migrationsDir }],
+  });
   const database = createDatabase<MatchingDb>({ url: testDb.url, schema: 'matching', max: 5 });
   const nc = await connectNats({ url: sharedUrls.nats(), name: 'matching-test', log: silentLogger });
   const jsm = await jetstreamManager(nc);
@@ -71,7 +74,9 @@ export async function startEvents(opts: EventsHarnessOptions = {}): Promise<Even
     nc,
     consumer,
     async publish(event, msgId) {
-      await js.publish(subject(iso.namespace, event.type), JSON.stringify(event), { msgID: msgId ?? event.id });
+      await js.publish(subject(iso.namespace, event.type), JSON.stringify(event), {
+        msgID: msgId ?? event.id,
+      });
     },
     async close() {
       await consumer.stop();
@@ -99,7 +104,10 @@ export interface Caller {
 }
 
 /** An access token as the registry signs it (ES256, kid, typ access), for this organisation. */
-export function tokenFor(caller: Caller, opts: { key?: KeyObject; expiresIn?: number; issuer?: string } = {}): string {
+export function tokenFor(
+  caller: Caller,
+  opts: { key?: KeyObject; expiresIn?: number; issuer?: string } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64({ alg: 'ES256', typ: 'JWT', kid: KID });
   const payload = b64({
@@ -114,7 +122,10 @@ export function tokenFor(caller: Caller, opts: { key?: KeyObject; expiresIn?: nu
     iat: now,
     exp: now + (opts.expiresIn ?? 900),
   });
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: opts.key ?? signingKey.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), {
+    key: opts.key ?? signingKey.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
   return `${header}.${payload}.${signature.toString('base64url')}`;
 }
 
@@ -125,12 +136,17 @@ export interface Harness extends EventsHarness {
   index: SupplierIndex;
   redis: Redis;
   /** A fresh organisation of this type with an owner's token. */
-  org(orgType: Caller['orgType'], roles?: string[]): { orgId: string; token: string; headers: Record<string, string> };
+  org(
+    orgType: Caller['orgType'],
+    roles?: string[],
+  ): { orgId: string; token: string; headers: Record<string, string> };
 }
 
 export async function startMatching(env: Record<string, string> = {}): Promise<Harness> {
   const late: { index?: SupplierIndex } = {};
-  const events = await startEvents({ onSuppliersChanged: (ids) => late.index?.refresh(ids) ?? Promise.resolve() });
+  const events = await startEvents({
+    onSuppliersChanged: (ids) => late.index?.refresh(ids) ?? Promise.resolve(),
+  });
   const config = loadConfig({
     EVENT_NAMESPACE: events.namespace,
     REDIS_PREFIX: `test:${events.namespace}`,

@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupplierSnapshot } from '@vinculo/contracts';
-import { bracketsRfq, certificationSnapshot, eventually, orgSnapshot, registryEvent, supplierSnapshot } from './fixtures.js';
+import {
+  bracketsRfq,
+  certificationSnapshot,
+  eventually,
+  orgSnapshot,
+  registryEvent,
+  supplierSnapshot,
+} from './fixtures.js';
 import { startMatching, type Harness } from './harness.js';
 
 let h: Harness;
@@ -24,14 +31,23 @@ const facility = (name: string, lat: number, lon: number, stateCode: string) => 
   cluster: null,
 });
 
-const queretaro = supplierSnapshot({ name: 'Maquinados Querétaro', facilities: [facility('El Marqués', 20.61, -100.25, '22')] });
+const queretaro = supplierSnapshot({
+  name: 'Maquinados Querétaro',
+  facilities: [facility('El Marqués', 20.61, -100.25, '22')],
+});
 const slp = supplierSnapshot({
   name: 'Precisión Potosina',
   facilities: [facility('San Luis Potosí', 22.15, -100.98, '24')],
   tiers: [{ industry: 'automotive', tier: 1 }],
 });
-const monterrey = supplierSnapshot({ name: 'Regiomontana de Maquinados', facilities: [facility('Apodaca', 25.78, -100.19, '19')] });
-const iso9001Only = supplierSnapshot({ name: 'Talleres Corregidora', facilities: [facility('Corregidora', 20.54, -100.44, '22')] });
+const monterrey = supplierSnapshot({
+  name: 'Regiomontana de Maquinados',
+  facilities: [facility('Apodaca', 25.78, -100.19, '19')],
+});
+const iso9001Only = supplierSnapshot({
+  name: 'Talleres Corregidora',
+  facilities: [facility('Corregidora', 20.54, -100.44, '22')],
+});
 
 const iatf = {
   queretaro: certificationSnapshot(queretaro.id, { status: 'verified' }),
@@ -42,12 +58,25 @@ const iso9001 = certificationSnapshot(iso9001Only.id, { standardId: 'iso-9001-20
 
 interface Matches {
   total: number;
-  candidates: { supplierId: string; name: string; score: number; explanation: { criterion: string; contribution: number; note: string }[] }[];
-  nearMisses: { supplierId: string; name: string; gaps: { constraint: string; gap: string; fix: string }[] }[];
+  candidates: {
+    supplierId: string;
+    name: string;
+    score: number;
+    explanation: { criterion: string; contribution: number; note: string }[];
+  }[];
+  nearMisses: {
+    supplierId: string;
+    name: string;
+    gaps: { constraint: string; gap: string; fix: string }[];
+  }[];
 }
 
 const matches = async (query = '') => {
-  const res = await h.app.inject({ method: 'GET', url: `/requirements/${requirementId}/matches${query}`, headers: buyer.headers });
+  const res = await h.app.inject({
+    method: 'GET',
+    url: `/requirements/${requirementId}/matches${query}`,
+    headers: buyer.headers,
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Matches>();
 };
@@ -55,15 +84,31 @@ const matches = async (query = '') => {
 beforeAll(async () => {
   h = await startMatching();
   buyer = h.org('buyer');
-  await h.publish(registryEvent('registry.org.created', { type: 'org', id: buyer.orgId, version: 1 }, orgSnapshot({ id: buyer.orgId, type: 'buyer', name: 'Asientos Globales' })));
+  await h.publish(
+    registryEvent(
+      'registry.org.created',
+      { type: 'org', id: buyer.orgId, version: 1 },
+      orgSnapshot({ id: buyer.orgId, type: 'buyer', name: 'Asientos Globales' }),
+    ),
+  );
   const suppliers: SupplierSnapshot[] = [queretaro, slp, monterrey, iso9001Only];
-  for (const s of suppliers) await h.publish(registryEvent('registry.supplier.registered', { type: 'supplier', id: s.id, version: 1 }, s));
+  for (const s of suppliers)
+    await h.publish(
+      registryEvent('registry.supplier.registered', { type: 'supplier', id: s.id, version: 1 }, s),
+    );
   for (const c of [iatf.queretaro, iatf.slp, iatf.monterrey, iso9001])
-    await h.publish(registryEvent('registry.certification.added', { type: 'certification', id: c.id, version: 1 }, c));
+    await h.publish(
+      registryEvent('registry.certification.added', { type: 'certification', id: c.id, version: 1 }, c),
+    );
   await eventually(() =>
     Promise.resolve(suppliers.every((s) => h.index.nameOf(s.id)) && h.consumer.stats().applied >= 9),
   );
-  const res = await h.app.inject({ method: 'POST', url: '/requirements', headers: buyer.headers, payload: bracketsRfq });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/requirements',
+    headers: buyer.headers,
+    payload: bracketsRfq,
+  });
   expect(res.statusCode, res.body).toBe(201);
   requirementId = res.json<{ id: string }>().id;
 });
@@ -83,7 +128,9 @@ describe('journey 1: a buyer gets ranked, explained matches', () => {
     for (const c of m.candidates) {
       const sum = c.explanation.reduce((s, e) => s + e.contribution, 0);
       expect(sum).toBeCloseTo(c.score, 6);
-      expect(c.explanation.map((e) => e.criterion)).toEqual(expect.arrayContaining(['certificates', 'distance', 'capability']));
+      expect(c.explanation.map((e) => e.criterion)).toEqual(
+        expect.arrayContaining(['certificates', 'distance', 'capability']),
+      );
     }
     const declared = m.candidates.find((c) => c.name === 'Precisión Potosina')!;
     expect(declared.explanation.find((e) => e.criterion === 'certificates')!.note).toMatch(/declared/i);
@@ -96,7 +143,10 @@ describe('journey 1: a buyer gets ranked, explained matches', () => {
   it('pages candidates stably and takes weights per request', async () => {
     const first = await matches('?limit=1');
     const second = await matches('?limit=1&offset=1');
-    expect([first.candidates[0]!.name, second.candidates[0]!.name]).toEqual(['Maquinados Querétaro', 'Precisión Potosina']);
+    expect([first.candidates[0]!.name, second.candidates[0]!.name]).toEqual([
+      'Maquinados Querétaro',
+      'Precisión Potosina',
+    ]);
     const noDistance = await matches('?weights.distance=0&weights.capability=5');
     const weights = noDistance.candidates[0]!.explanation.find((e) => e.criterion === 'distance');
     expect(weights?.contribution ?? 0).toBe(0);
@@ -111,14 +161,22 @@ describe('journey 1: a buyer gets ranked, explained matches', () => {
 
   it('shows the matches to the requirement buyer only', async () => {
     for (const other of [h.org('buyer'), h.org('supplier'), h.org('bureau')]) {
-      const res = await h.app.inject({ method: 'GET', url: `/requirements/${requirementId}/matches`, headers: other.headers });
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `/requirements/${requirementId}/matches`,
+        headers: other.headers,
+      });
       expect(res.statusCode).toBe(404);
     }
   });
 
   it('moves a supplier whose IATF certificate expired from the candidates to the near misses, naming the gap', async () => {
     await h.publish(
-      registryEvent('registry.certification.expired', { type: 'certification', id: iatf.queretaro.id, version: 2 }, { ...iatf.queretaro, status: 'expired', validTo: '2025-01-01' }),
+      registryEvent(
+        'registry.certification.expired',
+        { type: 'certification', id: iatf.queretaro.id, version: 2 },
+        { ...iatf.queretaro, status: 'expired', validTo: '2025-01-01' },
+      ),
     );
     const m = await eventually(async () => {
       const now = await matches();
@@ -126,6 +184,11 @@ describe('journey 1: a buyer gets ranked, explained matches', () => {
     });
     expect(m.candidates.map((c) => c.name)).toEqual(['Precisión Potosina']);
     const miss = m.nearMisses.find((n) => n.supplierId === queretaro.id);
-    expect(miss?.gaps).toEqual([expect.objectContaining({ constraint: 'certificate', gap: expect.stringMatching(/IATF 16949.*expired/) })]);
+    expect(miss?.gaps).toEqual([
+      expect.objectContaining({
+        constraint: 'certificate',
+        gap: expect.stringMatching(/IATF 16949.*expired/),
+      }),
+    ]);
   });
 });

@@ -25,7 +25,11 @@ describe('posting a requirement', () => {
   });
 
   it('refuses suppliers, bureaus and viewers', async () => {
-    for (const [type, roles] of [['supplier', ['owner']], ['bureau', ['owner']], ['buyer', ['viewer']]] as const) {
+    for (const [type, roles] of [
+      ['supplier', ['owner']],
+      ['bureau', ['owner']],
+      ['buyer', ['viewer']],
+    ] as const) {
       const res = await post('/requirements', h.org(type, [...roles]).headers, bracketsRfq);
       expect(res.statusCode, `${type} ${roles.join()}`).toBe(403);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -44,11 +48,19 @@ describe('posting a requirement', () => {
       [{ visibility: 'everyone' }, 'VALIDATION_FAILED'],
     ];
     for (const [patch, code] of cases) {
-      const res = await post('/requirements', { ...buyer.headers, 'accept-language': 'es-MX' }, { ...bracketsRfq, ...patch });
+      const res = await post(
+        '/requirements',
+        { ...buyer.headers, 'accept-language': 'es-MX' },
+        { ...bracketsRfq, ...patch },
+      );
       expect(res.statusCode, JSON.stringify(patch)).toBe(400);
       expect(res.json<{ code: string }>().code).toBe(code);
     }
-    const es = await post('/requirements', { ...buyer.headers, 'accept-language': 'es-MX' }, { ...bracketsRfq, deadline: '2020-01-01' });
+    const es = await post(
+      '/requirements',
+      { ...buyer.headers, 'accept-language': 'es-MX' },
+      { ...bracketsRfq, deadline: '2020-01-01' },
+    );
     expect(es.json<{ title: string }>().title).toMatch(/fecha límite/);
   });
 });
@@ -68,7 +80,10 @@ describe('state machine', () => {
     expect(opened.statusCode, opened.body).toBe(200);
     expect(opened.json()).toMatchObject({ state: 'open', version: 2 });
     expect((await post(`/requirements/${id}/open`, buyer.headers)).statusCode).toBe(409);
-    expect((await post(`/requirements/${id}/close`, buyer.headers)).json()).toMatchObject({ state: 'closed', version: 3 });
+    expect((await post(`/requirements/${id}/close`, buyer.headers)).json()).toMatchObject({
+      state: 'closed',
+      version: 3,
+    });
     const cancelled = await post(`/requirements/${id}/cancel`, buyer.headers);
     expect(cancelled.json()).toMatchObject({ state: 'cancelled', version: 4 });
     for (const action of ['open', 'close', 'cancel']) {
@@ -76,19 +91,35 @@ describe('state machine', () => {
       expect(res.statusCode, action).toBe(409);
       expect(res.json<{ code: string }>().code).toBe('MATCHING_INVALID_TRANSITION');
     }
-    const outbox = await h.database.db.selectFrom('outbox').select(['type', 'subject', 'payload']).orderBy('seq').execute();
+    const outbox = await h.database.db
+      .selectFrom('outbox')
+      .select(['type', 'subject', 'payload'])
+      .orderBy('seq')
+      .execute();
     const mine = outbox.filter((o) => (o.payload as { aggregate: { id: string } }).aggregate.id === id);
-    expect(mine.map((o) => o.type)).toEqual(['matching.requirement.opened', 'matching.requirement.closed', 'matching.requirement.cancelled']);
+    expect(mine.map((o) => o.type)).toEqual([
+      'matching.requirement.opened',
+      'matching.requirement.closed',
+      'matching.requirement.cancelled',
+    ]);
     expect(mine[0]!.subject).toBe(`${h.namespace}.matching.requirement.opened`);
-    expect(mine.map((o) => (o.payload as { aggregate: { version: number } }).aggregate.version)).toEqual([2, 3, 4]);
+    expect(mine.map((o) => (o.payload as { aggregate: { version: number } }).aggregate.version)).toEqual([
+      2, 3, 4,
+    ]);
   });
 
   it('cancels a draft, and refuses to open a requirement whose deadline has passed', async () => {
     const buyer = h.org('buyer');
     const draft = await create(buyer.headers);
-    expect((await post(`/requirements/${draft}/cancel`, buyer.headers)).json()).toMatchObject({ state: 'cancelled' });
+    expect((await post(`/requirements/${draft}/cancel`, buyer.headers)).json()).toMatchObject({
+      state: 'cancelled',
+    });
     const late = await create(buyer.headers);
-    await h.database.db.updateTable('requirements').set({ deadline: '2020-01-01' }).where('id', '=', late).execute();
+    await h.database.db
+      .updateTable('requirements')
+      .set({ deadline: '2020-01-01' })
+      .where('id', '=', late)
+      .execute();
     const res = await post(`/requirements/${late}/open`, buyer.headers);
     expect(res.statusCode).toBe(409);
     expect(res.json<{ code: string }>().code).toBe('MATCHING_DEADLINE_PASSED');
@@ -103,7 +134,9 @@ describe('state machine', () => {
     const viewer = { ...owner, headers: h.org('buyer', ['viewer']).headers };
     expect((await post(`/requirements/${id}/open`, viewer.headers)).statusCode).toBe(404); // another org's viewer
     const ownViewer = tokenFor({ orgId: owner.orgId, orgType: 'buyer', roles: ['viewer'] });
-    expect((await post(`/requirements/${id}/open`, { authorization: `Bearer ${ownViewer}` })).statusCode).toBe(403);
+    expect(
+      (await post(`/requirements/${id}/open`, { authorization: `Bearer ${ownViewer}` })).statusCode,
+    ).toBe(403);
     expect((await get(`/requirements/${id}`, { authorization: `Bearer ${ownViewer}` })).statusCode).toBe(200);
   });
 });
@@ -123,7 +156,12 @@ describe('reading', () => {
   it("lists the buyer's own requirements newest first in stable cursor pages, filtered by state", async () => {
     const buyer = h.org('buyer');
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await post('/requirements', buyer.headers, { ...bracketsRfq, title: `RFQ ${i}` })).json<{ id: string }>().id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await post('/requirements', buyer.headers, { ...bracketsRfq, title: `RFQ ${i}` })).json<{
+          id: string;
+        }>().id,
+      );
     await post('/requirements', h.org('buyer').headers, bracketsRfq); // someone else's
     await post(`/requirements/${ids[1]}/open`, buyer.headers);
     const seen: string[] = [];

@@ -17,10 +17,23 @@ beforeAll(async () => {
   h = await startMatching();
   owner = h.org('buyer');
   // Invited-only and open: nobody but its buyer may see it.
-  const res = await h.app.inject({ method: 'POST', url: '/requirements', headers: owner.headers, payload: { ...bracketsRfq, visibility: 'invited' } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/requirements',
+    headers: owner.headers,
+    payload: { ...bracketsRfq, visibility: 'invited' },
+  });
   expect(res.statusCode).toBe(201);
   ids.requirementId = res.json<{ id: string }>().id;
-  expect((await h.app.inject({ method: 'POST', url: `/requirements/${ids.requirementId}/open`, headers: owner.headers })).statusCode).toBe(200);
+  expect(
+    (
+      await h.app.inject({
+        method: 'POST',
+        url: `/requirements/${ids.requirementId}/open`,
+        headers: owner.headers,
+      })
+    ).statusCode,
+  ).toBe(200);
 });
 afterAll(async () => {
   await h?.close();
@@ -33,21 +46,94 @@ const apiRoutes = () => routeTable(h.app).filter((r) => !probes.includes(r.url))
 /** A valid body per route with a body; a route missing here fails the matrix, so fixtures keep up with routes. */
 const validBodies: Record<string, object> = { 'POST /requirements': bracketsRfq };
 
-type Cell = 'own' | 'own-viewer' | 'other-buyer' | 'supplier' | 'bureau' | 'auditor' | 'platform' | 'anonymous';
-const cells: Cell[] = ['own', 'own-viewer', 'other-buyer', 'supplier', 'bureau', 'auditor', 'platform', 'anonymous'];
+type Cell =
+  'own' | 'own-viewer' | 'other-buyer' | 'supplier' | 'bureau' | 'auditor' | 'platform' | 'anonymous';
+const cells: Cell[] = [
+  'own',
+  'own-viewer',
+  'other-buyer',
+  'supplier',
+  'bureau',
+  'auditor',
+  'platform',
+  'anonymous',
+];
 
 /**
  * The expected status per route and caller. "own" acts on the fixture requirement, so transitions run in the
  * order of this table against an open requirement: close (200), then open (409: closed cannot reopen), cancel (200).
  */
 const expected: Record<string, Record<Cell, number>> = {
-  'POST /requirements': { own: 201, 'own-viewer': 403, 'other-buyer': 201, supplier: 403, bureau: 403, auditor: 403, platform: 403, anonymous: 401 },
-  'GET /requirements': { own: 200, 'own-viewer': 200, 'other-buyer': 200, supplier: 200, bureau: 200, auditor: 200, platform: 200, anonymous: 401 },
-  'GET /requirements/:requirementId': { own: 200, 'own-viewer': 200, 'other-buyer': 404, supplier: 404, bureau: 404, auditor: 404, platform: 404, anonymous: 401 },
-  'GET /requirements/:requirementId/matches': { own: 200, 'own-viewer': 200, 'other-buyer': 404, supplier: 404, bureau: 404, auditor: 404, platform: 404, anonymous: 401 },
-  'POST /requirements/:requirementId/close': { own: 200, 'own-viewer': 403, 'other-buyer': 404, supplier: 404, bureau: 404, auditor: 404, platform: 404, anonymous: 401 },
-  'POST /requirements/:requirementId/open': { own: 409, 'own-viewer': 403, 'other-buyer': 404, supplier: 404, bureau: 404, auditor: 404, platform: 404, anonymous: 401 },
-  'POST /requirements/:requirementId/cancel': { own: 200, 'own-viewer': 403, 'other-buyer': 404, supplier: 404, bureau: 404, auditor: 404, platform: 404, anonymous: 401 },
+  'POST /requirements': {
+    own: 201,
+    'own-viewer': 403,
+    'other-buyer': 201,
+    supplier: 403,
+    bureau: 403,
+    auditor: 403,
+    platform: 403,
+    anonymous: 401,
+  },
+  'GET /requirements': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 200,
+    supplier: 200,
+    bureau: 200,
+    auditor: 200,
+    platform: 200,
+    anonymous: 401,
+  },
+  'GET /requirements/:requirementId': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'GET /requirements/:requirementId/matches': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /requirements/:requirementId/close': {
+    own: 200,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /requirements/:requirementId/open': {
+    own: 409,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /requirements/:requirementId/cancel': {
+    own: 200,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
 };
 
 function headersFor(cell: Cell): Record<string, string> {
@@ -87,7 +173,12 @@ describe('authorization matrix', () => {
       // Callers other than the owner first, so the owner's transitions do not change what they see.
       for (const cell of [...cells.filter((c) => c !== 'own'), 'own' as const]) {
         const payload = validBodies[k];
-        const res = await h.app.inject({ method: r.method as 'GET', url, headers: headersFor(cell), ...(payload ? { payload } : {}) });
+        const res = await h.app.inject({
+          method: r.method as 'GET',
+          url,
+          headers: headersFor(cell),
+          ...(payload ? { payload } : {}),
+        });
         expect(res.statusCode, `${k} as ${cell}: ${res.body.slice(0, 200)}`).toBe(row[cell]);
         if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
       }
@@ -96,7 +187,14 @@ describe('authorization matrix', () => {
 });
 
 const privileged = fc.record(
-  { orgId: fc.uuid(), role: fc.constant('owner'), buyerId: fc.uuid(), state: fc.constant('awarded'), version: fc.integer(), __proto__: fc.object() },
+  {
+    orgId: fc.uuid(),
+    role: fc.constant('owner'),
+    buyerId: fc.uuid(),
+    state: fc.constant('awarded'),
+    version: fc.integer(),
+    __proto__: fc.object(),
+  },
   { requiredKeys: [] },
 );
 const nasty = fc.oneof(
@@ -111,8 +209,17 @@ const nasty = fc.oneof(
 const mutatedRfq = fc
   .record({ field: fc.constantFrom(...Object.keys(bracketsRfq), 'extra'), value: nasty })
   .map(({ field, value }) => ({ ...bracketsRfq, [field]: value }));
-const bodyArb = fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 6 }), privileged, nasty, mutatedRfq);
-const paramArb = fc.oneof(fc.uuid(), fc.string({ maxLength: 80 }), fc.constantFrom('..%2F..%2Fetc', '%00', 'null', '-1', '1e309', ''));
+const bodyArb = fc.oneof(
+  fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 6 }),
+  privileged,
+  nasty,
+  mutatedRfq,
+);
+const paramArb = fc.oneof(
+  fc.uuid(),
+  fc.string({ maxLength: 80 }),
+  fc.constantFrom('..%2F..%2Fetc', '%00', 'null', '-1', '1e309', ''),
+);
 const queryArb = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom('-1', '0', '101', '1e309', 'NaN', '9'.repeat(40), 'open', 'draft'),
@@ -131,7 +238,9 @@ describe('bad input', () => {
           fc.boolean(),
           fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
           async (body, params, q, truncate, contentType) => {
-            const url = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) => (params[0] === '' ? ids[p]! : encodeURIComponent(params[0]!)));
+            const url = r.url.replace(/:([A-Za-z]+)/g, (_, p: string) =>
+              params[0] === '' ? ids[p]! : encodeURIComponent(params[0]!),
+            );
             const json = JSON.stringify(body) ?? 'null';
             const payload = truncate ? json.slice(0, Math.max(1, json.length - 3)) : json;
             const query = [
@@ -147,7 +256,9 @@ describe('bad input', () => {
               headers: { ...owner.headers, 'content-type': contentType },
               ...(r.method === 'GET' ? {} : { payload }),
             });
-            expect(res.statusCode, `${key(r)} → ${res.statusCode} ${res.body.slice(0, 300)}`).toBeLessThan(500);
+            expect(res.statusCode, `${key(r)} → ${res.statusCode} ${res.body.slice(0, 300)}`).toBeLessThan(
+              500,
+            );
             if (res.statusCode >= 400) {
               expect(res.headers['content-type']).toContain('application/problem+json');
               expect(res.json<{ code: string }>().code).toMatch(/^[A-Z][A-Z0-9_]+$/);
@@ -164,22 +275,51 @@ describe('bad input', () => {
     const rfq = fc.record({
       title: fc.string({ minLength: 1, maxLength: 300 }),
       items: fc.array(
-        fc.record({ description: fc.string({ minLength: 1, maxLength: 50 }), codes: fc.array(fc.stringMatching(/^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$/), { maxLength: 3 }), quantity: fc.double({ min: 0, max: 1e12, noNaN: true }), unit: fc.string({ minLength: 1, maxLength: 50 }) }),
+        fc.record({
+          description: fc.string({ minLength: 1, maxLength: 50 }),
+          codes: fc.array(fc.stringMatching(/^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$/), { maxLength: 3 }),
+          quantity: fc.double({ min: 0, max: 1e12, noNaN: true }),
+          unit: fc.string({ minLength: 1, maxLength: 50 }),
+        }),
         { maxLength: 3 },
       ),
-      capabilities: fc.record({ scianCodes: fc.array(fc.stringMatching(/^[0-9]{2,6}$/), { maxLength: 3 }), processTags: fc.array(fc.constantFrom('cnc-machining', 'injection-moulding', 'x'), { maxLength: 2 }) }),
-      mustHaveCertificates: fc.array(fc.record({ standardId: fc.constantFrom('iatf-16949-2016', 'iso-9001-2015', 'nadcap', 'nope'), verifiedOnly: fc.boolean() }), { maxLength: 3 }),
-      location: fc.option(fc.record({ lat: fc.double({ min: -90, max: 90, noNaN: true }), lon: fc.double({ min: -180, max: 180, noNaN: true }), radiusKm: fc.double({ min: 0, max: 20_000, noNaN: true }) })),
+      capabilities: fc.record({
+        scianCodes: fc.array(fc.stringMatching(/^[0-9]{2,6}$/), { maxLength: 3 }),
+        processTags: fc.array(fc.constantFrom('cnc-machining', 'injection-moulding', 'x'), { maxLength: 2 }),
+      }),
+      mustHaveCertificates: fc.array(
+        fc.record({
+          standardId: fc.constantFrom('iatf-16949-2016', 'iso-9001-2015', 'nadcap', 'nope'),
+          verifiedOnly: fc.boolean(),
+        }),
+        { maxLength: 3 },
+      ),
+      location: fc.option(
+        fc.record({
+          lat: fc.double({ min: -90, max: 90, noNaN: true }),
+          lon: fc.double({ min: -180, max: 180, noNaN: true }),
+          radiusKm: fc.double({ min: 0, max: 20_000, noNaN: true }),
+        }),
+      ),
       deadline: fc.oneof(fc.constant(bracketsRfq.deadline), fc.stringMatching(/^\d{4}-\d{2}-\d{2}$/)),
       visibility: fc.constantFrom('public', 'invited', 'bureaus'),
     });
     await fc.assert(
       fc.asyncProperty(rfq, async (body) => {
-        const res = await h.app.inject({ method: 'POST', url: '/requirements', headers: owner.headers, payload: body });
+        const res = await h.app.inject({
+          method: 'POST',
+          url: '/requirements',
+          headers: owner.headers,
+          payload: body,
+        });
         expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
         if (res.statusCode === 201) {
           const id = res.json<{ id: string }>().id;
-          const m = await h.app.inject({ method: 'GET', url: `/requirements/${id}/matches`, headers: owner.headers });
+          const m = await h.app.inject({
+            method: 'GET',
+            url: `/requirements/${id}/matches`,
+            headers: owner.headers,
+          });
           expect(m.statusCode, m.body.slice(0, 300)).toBe(200);
         }
       }),
@@ -192,11 +332,22 @@ describe('OpenAPI', () => {
   it('documents every route with its bearer security scheme', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json<{ paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>();
+    const doc = res.json<{
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>();
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/requirements', '/requirements/{requirementId}/matches']));
-    const forged = Buffer.from(JSON.stringify({ createdAt: '2024-13-45T99:99:99.000Z', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
-    const bad = await h.app.inject({ method: 'GET', url: `/requirements?cursor=${forged}`, headers: owner.headers });
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/requirements', '/requirements/{requirementId}/matches']),
+    );
+    const forged = Buffer.from(
+      JSON.stringify({ createdAt: '2024-13-45T99:99:99.000Z', id: '00000000-0000-4000-8000-000000000000' }),
+    ).toString('base64url');
+    const bad = await h.app.inject({
+      method: 'GET',
+      url: `/requirements?cursor=${forged}`,
+      headers: owner.headers,
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

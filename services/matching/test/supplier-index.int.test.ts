@@ -14,7 +14,10 @@ beforeAll(async () => {
   const late: { index?: SupplierIndex } = {};
   h = await startEvents({ onSuppliersChanged: (ids) => late.index?.refresh(ids) ?? Promise.resolve() });
   // A row already in the read model before boot (as after a restart).
-  await h.database.db.insertInto('suppliers').values({ id: seeded.id, snapshot: JSON.stringify(seeded), version: 1 }).execute();
+  await h.database.db
+    .insertInto('suppliers')
+    .values({ id: seeded.id, snapshot: JSON.stringify(seeded), version: 1 })
+    .execute();
   index = createSupplierIndex(h.database.db);
   late.index = index;
 });
@@ -43,15 +46,29 @@ describe('supplier index', () => {
     const supplier = supplierSnapshot({ name: 'Llega por eventos' });
     const cert = certificationSnapshot(supplier.id);
     // Certificate first: the supplier is not indexed until its profile arrives.
-    await h.publish(registryEvent('registry.certification.added', { type: 'certification', id: cert.id, version: 1 }, cert));
-    await h.publish(registryEvent('registry.supplier.registered', { type: 'supplier', id: supplier.id, version: 1 }, supplier));
+    await h.publish(
+      registryEvent('registry.certification.added', { type: 'certification', id: cert.id, version: 1 }, cert),
+    );
+    await h.publish(
+      registryEvent(
+        'registry.supplier.registered',
+        { type: 'supplier', id: supplier.id, version: 1 },
+        supplier,
+      ),
+    );
     await eventually(() => Promise.resolve(index.nameOf(supplier.id)));
     const result = index.match(requirement, { limit: 10 });
     expect(result.candidates.map((c) => c.supplierId)).toContain(supplier.id);
     // The seeded supplier has no IATF certificate: at best a near miss.
     expect(result.candidates.map((c) => c.supplierId)).not.toContain(seeded.id);
 
-    await h.publish(registryEvent('registry.supplier.updated', { type: 'supplier', id: supplier.id, version: 2 }, { ...supplier, name: 'Renombrado' }));
+    await h.publish(
+      registryEvent(
+        'registry.supplier.updated',
+        { type: 'supplier', id: supplier.id, version: 2 },
+        { ...supplier, name: 'Renombrado' },
+      ),
+    );
     await eventually(() => Promise.resolve(index.nameOf(supplier.id) === 'Renombrado'));
     expect(index.size).toBe(2);
   });

@@ -32,11 +32,15 @@ const RUNS = Number(args.runs ?? 3);
 const WARMUP = Number(args.warmup ?? 2);
 const WRITE_DOC = args['no-doc'] === undefined;
 
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://vinculo:vinculo@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://vinculo:vinculo@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-const id = crypto.randomBytes(5).toString('hex').replace(/[^a-z0-9]/g, '');
+const id = crypto
+  .randomBytes(5)
+  .toString('hex')
+  .replace(/[^a-z0-9]/g, '');
 const tag = `bench${id}`; // lowercase letters + digits
 const dbName = `bench_${id}`;
 const redisPrefix = `bench:${id}`;
@@ -94,7 +98,8 @@ function start(name, entry, env) {
 async function waitReady(proc, base, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (proc.exited) throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
+    if (proc.exited)
+      throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
     try {
       const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
@@ -148,8 +153,14 @@ async function cleanup() {
       log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`);
     }
     try {
-      const { connectNats, defineStreams, jetstreamManager, silentLogger } = await import('@vinculo/service-kit/events');
-      const nc = await connectNats({ url: NATS_URL, name: `bench-${tag}-cleanup`, log: silentLogger, waitOnFirstConnect: false });
+      const { connectNats, defineStreams, jetstreamManager, silentLogger } =
+        await import('@vinculo/service-kit/events');
+      const nc = await connectNats({
+        url: NATS_URL,
+        name: `bench-${tag}-cleanup`,
+        log: silentLogger,
+        waitOnFirstConnect: false,
+      });
       const jsm = await jetstreamManager(nc);
       for (const s of defineStreams(tag, ['registry'])) await jsm.streams.delete(s.name).catch(() => {});
       await nc.close();
@@ -199,10 +210,22 @@ async function measure(label, opts) {
       errors: r.errors + r.timeouts,
     };
     runs.push(run);
-    log(`${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`);
-    if (run.non2xx > 0 || run.errors > 0) throw new Error(`${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`);
+    log(
+      `${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`,
+    );
+    if (run.non2xx > 0 || run.errors > 0)
+      throw new Error(
+        `${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`,
+      );
   }
-  return { runs, median: { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) } };
+  return {
+    runs,
+    median: {
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      rps: median(runs.map((r) => r.rps)),
+    },
+  };
 }
 
 function writeDoc(section) {
@@ -244,7 +267,9 @@ try {
     API_RATE_LIMIT_PER_MINUTE: LIMITS.API_RATE_LIMIT_PER_MINUTE,
   });
   await waitReady(registry, registryBase);
-  log(`registry ready on ${registryBase} (database ${dbName}, Redis prefix ${redisPrefix}, namespace ${tag})`);
+  log(
+    `registry ready on ${registryBase} (database ${dbName}, Redis prefix ${redisPrefix}, namespace ${tag})`,
+  );
 
   // Through the gateway when it is there; else the registry directly (it serves /auth/* at its root).
   let target = 'registry (direct)';
@@ -273,14 +298,23 @@ try {
   }
   if (fallbackReason) log(`FALLBACK: measuring the registry directly — ${fallbackReason}`);
   log(`target: ${target} (${base})`);
-  log(`rate limits for this run: ${Object.entries(LIMITS).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  log(
+    `rate limits for this run: ${Object.entries(LIMITS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
 
   const email = `${tag}@bench.example`;
   const password = `bench-${crypto.randomBytes(8).toString('hex')}`;
   const signup = await fetch(`${base}/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, name: 'Bench Buyer', organization: { name: `Bench ${tag}`, type: 'buyer' } }),
+    body: JSON.stringify({
+      email,
+      password,
+      name: 'Bench Buyer',
+      organization: { name: `Bench ${tag}`, type: 'buyer' },
+    }),
   });
   if (signup.status !== 201) throw new Error(`signup: HTTP ${signup.status} ${await signup.text()}`);
   const loginBody = JSON.stringify({ email, password });
@@ -295,7 +329,11 @@ try {
   });
 
   // Fresh token so it cannot expire during the read runs.
-  const tokenRes = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody });
+  const tokenRes = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: loginBody,
+  });
   if (!tokenRes.ok) throw new Error(`login: HTTP ${tokenRes.status} ${await tokenRes.text()}`);
   const { accessToken } = await tokenRes.json();
   if (!accessToken) throw new Error('login response has no accessToken');
@@ -321,7 +359,9 @@ try {
 - Node ${process.version}, autocannon ${autocannonVersion()}; PostgreSQL, Redis and NATS on the same host (loopback)
 - Command: \`npm run bench\` (root; builds, then runs \`node bench/login-and-read.mjs\` in services/registry), or directly \`node services/registry/bench/login-and-read.mjs --duration=${DURATION} --runs=${RUNS}\`
 - Target: **${target}**${fallbackReason ? ` — fallback: ${fallbackReason}` : ''}
-- Rate limits raised for the run: ${Object.entries(LIMITS).map(([k, v]) => `\`${k}=${v}\``).join(', ')}
+- Rate limits raised for the run: ${Object.entries(LIMITS)
+    .map(([k, v]) => `\`${k}=${v}\``)
+    .join(', ')}
 - Load: login = POST /auth/login, one account, 4 connections; me = GET /me with a bearer token, 10 connections; ${DURATION} s per run after a ${WARMUP} s warm-up, ${RUNS} runs each; every response 2xx
 
 | scenario | run | p50 (ms) | p99 (ms) | req/s |
@@ -356,7 +396,11 @@ req/s (${(me.median.rps / login.median.rps).toFixed(0)}× here) is the figure to
 } catch (err) {
   status = 1;
   console.error('[bench:registry] FAILED:', err?.stack ?? err);
-  summary = { bench: 'registry:login-and-read', ok: false, error: String(err?.message ?? err).split('\n')[0] };
+  summary = {
+    bench: 'registry:login-and-read',
+    ok: false,
+    error: String(err?.message ?? err).split('\n')[0],
+  };
 } finally {
   await cleanup();
 }

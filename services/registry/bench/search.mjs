@@ -41,11 +41,15 @@ const WARMUP = Number(args.warmup ?? 2);
 const CONNECTIONS = Number(args.connections ?? 10);
 const WRITE_DOC = args['no-doc'] === undefined;
 
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://vinculo:vinculo@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://vinculo:vinculo@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-const id = crypto.randomBytes(5).toString('hex').replace(/[^a-z0-9]/g, '');
+const id = crypto
+  .randomBytes(5)
+  .toString('hex')
+  .replace(/[^a-z0-9]/g, '');
 const tag = `bench${id}`; // lowercase letters + digits
 const dbName = `bench_${id}`;
 const redisPrefix = `bench:${id}`;
@@ -115,7 +119,8 @@ function start(name, entry, env, { cwd = ROOT, echo = false } = {}) {
 async function waitReady(proc, base, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (proc.exited) throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
+    if (proc.exited)
+      throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
     try {
       const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) return;
@@ -173,8 +178,14 @@ async function cleanup() {
       log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`);
     }
     try {
-      const { connectNats, defineStreams, jetstreamManager, silentLogger } = await import('@vinculo/service-kit/events');
-      const nc = await connectNats({ url: NATS_URL, name: `bench-${tag}-cleanup`, log: silentLogger, waitOnFirstConnect: false });
+      const { connectNats, defineStreams, jetstreamManager, silentLogger } =
+        await import('@vinculo/service-kit/events');
+      const nc = await connectNats({
+        url: NATS_URL,
+        name: `bench-${tag}-cleanup`,
+        log: silentLogger,
+        waitOnFirstConnect: false,
+      });
       const jsm = await jetstreamManager(nc);
       const names = defineStreams(tag, ['registry']).map((s) => s.name);
       for (const name of names) await jsm.streams.delete(name).catch(() => {});
@@ -227,10 +238,22 @@ async function measure(label, opts) {
       errors: r.errors + r.timeouts,
     };
     runs.push(run);
-    log(`${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`);
-    if (run.non2xx > 0 || run.errors > 0) throw new Error(`${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`);
+    log(
+      `${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`,
+    );
+    if (run.non2xx > 0 || run.errors > 0)
+      throw new Error(
+        `${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`,
+      );
   }
-  return { runs, median: { p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), rps: median(runs.map((r) => r.rps)) } };
+  return {
+    runs,
+    median: {
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      rps: median(runs.map((r) => r.rps)),
+    },
+  };
 }
 
 function writeDoc(section) {
@@ -253,7 +276,8 @@ function writeDoc(section) {
 /** A copy of the seeder's dist under a scratch root, so its .data/ files land there (see the header). */
 function prepareSeeder() {
   const main = path.join(SEEDER_DIST, 'main.js');
-  if (!fs.existsSync(main)) throw new Error('tools/seed-demo/dist/main.js is missing: build first (npm run bench builds)');
+  if (!fs.existsSync(main))
+    throw new Error('tools/seed-demo/dist/main.js is missing: build first (npm run bench builds)');
   const dir = path.join(seedRoot, 'tools/seed-demo');
   fs.mkdirSync(dir, { recursive: true });
   fs.cpSync(SEEDER_DIST, path.join(dir, 'dist'), { recursive: true });
@@ -292,11 +316,14 @@ try {
     API_RATE_LIMIT_PER_MINUTE: LIMITS.API_RATE_LIMIT_PER_MINUTE,
   });
   await waitReady(registry, registryBase);
-  log(`registry ready on ${registryBase} (database ${dbName}, Redis prefix ${redisPrefix}, namespace ${tag})`);
+  log(
+    `registry ready on ${registryBase} (database ${dbName}, Redis prefix ${redisPrefix}, namespace ${tag})`,
+  );
 
   // The seeder talks to a gateway, so unlike login-and-read there is no direct-to-registry fallback.
   const gatewayEntry = path.join(ROOT, 'services/gateway/dist/main.js');
-  if (!fs.existsSync(gatewayEntry)) throw new Error('services/gateway/dist/main.js not built (the seeder needs the gateway)');
+  if (!fs.existsSync(gatewayEntry))
+    throw new Error('services/gateway/dist/main.js not built (the seeder needs the gateway)');
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const gateway = start('gateway', gatewayEntry, {
@@ -309,16 +336,23 @@ try {
   await waitReady(gateway, gatewayUrl, 30_000);
   const base = `${gatewayUrl}/api/registry`;
   log(`target: gateway → registry (${base})`);
-  log(`rate limits for this run: ${Object.entries(LIMITS).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  log(
+    `rate limits for this run: ${Object.entries(LIMITS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
 
   // ---- seed (not measured) -----------------------------------------------------------------------------------
   const seederMain = prepareSeeder();
-  log(`seeding: node tools/seed-demo/dist/main.js (copy in ${seedRoot}) with GATEWAY_URL=${gatewayUrl}${process.env.SEED_CONCURRENCY ? `, SEED_CONCURRENCY=${process.env.SEED_CONCURRENCY}` : ''}`);
+  log(
+    `seeding: node tools/seed-demo/dist/main.js (copy in ${seedRoot}) with GATEWAY_URL=${gatewayUrl}${process.env.SEED_CONCURRENCY ? `, SEED_CONCURRENCY=${process.env.SEED_CONCURRENCY}` : ''}`,
+  );
   const t0 = performance.now();
   const seeder = start('seed-demo', seederMain, { GATEWAY_URL: gatewayUrl }, { cwd: seedRoot, echo: true });
   const seedCode = await seeder.done;
   const seedMs = performance.now() - t0;
-  if (seedCode !== 0) throw new Error(`seeder exited ${seedCode} after ${sec(seedMs)}:\n${seeder.tail.join('').slice(-3000)}`);
+  if (seedCode !== 0)
+    throw new Error(`seeder exited ${seedCode} after ${sec(seedMs)}:\n${seeder.tail.join('').slice(-3000)}`);
   log(`seeding took ${sec(seedMs)} (not part of the measurement)`);
 
   const loaded = await withDb(databaseUrl.toString(), async (c) => {
@@ -333,7 +367,9 @@ try {
       topTag: top.rows[0] ? { id: top.rows[0].t, n: top.rows[0].n } : null,
     };
   });
-  log(`loaded: ${loaded.suppliers} supplier profiles, ${loaded.facilities} facilities, ${loaded.certificates} certificates`);
+  log(
+    `loaded: ${loaded.suppliers} supplier profiles, ${loaded.facilities} facilities, ${loaded.certificates} certificates`,
+  );
   if (!loaded.suppliers) throw new Error('the seeder loaded no supplier profile');
   if (!loaded.topTag) throw new Error('no supplier has a process tag');
   log(`most common process tag: ${loaded.topTag.id} (${loaded.topTag.n} suppliers)`);
@@ -346,7 +382,11 @@ try {
   if (!buyer) throw new Error('the seeder wrote no buyer account');
   const loginBody = JSON.stringify({ email: buyer.email, password: accounts.password });
   const token = async () => {
-    const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: loginBody });
+    const res = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+    });
     if (!res.ok) throw new Error(`login as ${buyer.email}: HTTP ${res.status} ${await res.text()}`);
     const { accessToken } = await res.json();
     if (!accessToken) throw new Error('login response has no accessToken');
@@ -357,8 +397,16 @@ try {
   // ---- the three combinations --------------------------------------------------------------------------------
   const combos = [
     { key: 'buyer', label: 'typical buyer search', query: 'q=maquinado&state=22' },
-    { key: 'automotive', label: 'automotive, certified, SME', query: 'scian=3363&certificate=iatf-16949-2016&size=small&size=medium' },
-    { key: 'browse', label: 'broad browse', query: `process=${encodeURIComponent(loaded.topTag.id)}&limit=50` },
+    {
+      key: 'automotive',
+      label: 'automotive, certified, SME',
+      query: 'scian=3363&certificate=iatf-16949-2016&size=small&size=medium',
+    },
+    {
+      key: 'browse',
+      label: 'broad browse',
+      query: `process=${encodeURIComponent(loaded.topTag.id)}&limit=50`,
+    },
   ];
 
   const results = [];
@@ -375,18 +423,29 @@ try {
       qs.set('limit', '100');
       if (cursor) qs.set('cursor', cursor);
       const res = await fetch(`${base}/suppliers?${qs}`, { headers });
-      if (!res.ok) throw new Error(`${combo.key}: GET /suppliers?${qs}: HTTP ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(`${combo.key}: GET /suppliers?${qs}: HTTP ${res.status} ${await res.text()}`);
       const page = await res.json();
       matches += page.items.length;
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     {
       const res = await fetch(`${base}/suppliers?${combo.query}`, { headers });
-      if (!res.ok) throw new Error(`${combo.key}: GET /suppliers?${combo.query}: HTTP ${res.status} ${await res.text()}`);
+      if (!res.ok)
+        throw new Error(
+          `${combo.key}: GET /suppliers?${combo.query}: HTTP ${res.status} ${await res.text()}`,
+        );
       firstPage = (await res.json()).items.length;
     }
-    log(`${combo.key}: GET /suppliers?${combo.query} — ${matches} matching suppliers, ${firstPage} on the measured page (limit ${pageLimit ?? 20}); ${CONNECTIONS} connections, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`);
-    const m = await measure(combo.key, { url: `${base}/suppliers?${combo.query}`, method: 'GET', connections: CONNECTIONS, headers });
+    log(
+      `${combo.key}: GET /suppliers?${combo.query} — ${matches} matching suppliers, ${firstPage} on the measured page (limit ${pageLimit ?? 20}); ${CONNECTIONS} connections, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`,
+    );
+    const m = await measure(combo.key, {
+      url: `${base}/suppliers?${combo.query}`,
+      method: 'GET',
+      connections: CONNECTIONS,
+      headers,
+    });
     results.push({ ...combo, matches, firstPage, ...m });
   }
   const loadAfter = os.loadavg()[0];
@@ -404,7 +463,9 @@ try {
 - Node ${process.version}, autocannon ${autocannonVersion()}; PostgreSQL, Redis and NATS on the same host (loopback)
 - Command: \`npm run bench\` (root; builds, then runs \`node bench/login-and-read.mjs && node bench/search.mjs\` in services/registry), or directly \`node services/registry/bench/search.mjs --duration=${DURATION} --runs=${RUNS}\`
 - Target: **gateway → registry**, \`GET /api/registry/suppliers\` with a seeded buyer's bearer token (${buyer.email})
-- Rate limits raised for the run: ${Object.entries(LIMITS).map(([k, v]) => `\`${k}=${v}\``).join(', ')}
+- Rate limits raised for the run: ${Object.entries(LIMITS)
+    .map(([k, v]) => `\`${k}=${v}\``)
+    .join(', ')}
 - Data: the demo seeder (\`tools/seed-demo/dist/main.js\`) run once against that gateway into a fresh database: **${loaded.suppliers.toLocaleString('en-US')} suppliers**, ${loaded.facilities.toLocaleString('en-US')} facilities, ${loaded.certificates.toLocaleString('en-US')} certificates, loaded in ${sec(seedMs)} (not measured)
 - Load: ${CONNECTIONS} connections, ${DURATION} s per run after a ${WARMUP} s warm-up, ${RUNS} runs per combination; every response 2xx
 

@@ -3,7 +3,12 @@
  * call buildApp and app.inject.
  */
 import type { Redis } from 'ioredis';
-import { createHttpServer, createRateLimiter, type HttpServer, type ReadinessCheck } from '@vinculo/service-kit/http';
+import {
+  createHttpServer,
+  createRateLimiter,
+  type HttpServer,
+  type ReadinessCheck,
+} from '@vinculo/service-kit/http';
 import { authenticate, createTokenVerifier, optionalAuth } from '@vinculo/service-kit/auth';
 import type { Kysely } from '@vinculo/service-kit/db';
 import type { LevelWithSilent, DestinationStream } from 'pino';
@@ -76,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   const app = await createHttpServer({
     service: 'registry',
     ...(deps.logger ? { logger: deps.logger } : {}),
-    trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
+    trustProxy:
+      config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
     readiness: deps.readiness,
     rateLimit: {
       redis: deps.redis,
@@ -84,7 +90,11 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
       default: { max: config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
     },
     idempotency: { redis: deps.redis, prefix: `${config.REDIS_PREFIX}:registry:idem` },
-    openapi: { title: 'Vínculo registry', version: '0.1.0', description: 'Identity, organisations and supplier profiles' },
+    openapi: {
+      title: 'Vínculo registry',
+      version: '0.1.0',
+      description: 'Identity, organisations and supplier profiles',
+    },
   });
 
   const routes: RouteEntry[] = [];
@@ -103,19 +113,29 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
 
   const keys =
     deps.keys ??
-    createKeyStore({ db: deps.db, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+    createKeyStore({
+      db: deps.db,
+      rotationDays: config.SIGNING_KEY_ROTATION_DAYS,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
   const verifier = createTokenVerifier({
     keys: { getKey: (kid) => keys.publicKey(kid) },
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
-  const limiter = app.rateLimiter ?? createRateLimiter({ redis: deps.redis, prefix: `${config.REDIS_PREFIX}:registry:rl` });
+  const limiter =
+    app.rateLimiter ?? createRateLimiter({ redis: deps.redis, prefix: `${config.REDIS_PREFIX}:registry:rl` });
   const outbox = createRegistryOutbox(config.EVENT_NAMESPACE);
   const common = {
     db: deps.db,
     identity: createIdentityRepository(),
     credentials: createCredentialsRepository(),
-    tokens: createTokenIssuer({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
+    tokens: createTokenIssuer({
+      keys,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    }),
     outbox: deps.onEventsWritten ? notifying(outbox, deps.onEventsWritten) : outbox,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     authenticate: authenticate(verifier),

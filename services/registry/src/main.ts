@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 
 import { createDatabase, migrateToLatest } from '@vinculo/service-kit/db';
-import { connectNats, createOutboxRelay, defineStreams, jetstream, jetstreamManager, provisionStreams } from '@vinculo/service-kit/events';
+import {
+  connectNats,
+  createOutboxRelay,
+  defineStreams,
+  jetstream,
+  jetstreamManager,
+  provisionStreams,
+} from '@vinculo/service-kit/events';
 import { createJobs, redisConnection } from '@vinculo/service-kit/jobs';
 import { onSignals } from '@vinculo/service-kit/shutdown';
 import { buildApp } from './app.js';

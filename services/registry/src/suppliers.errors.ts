@@ -14,7 +14,11 @@ export const supplierErrors = defineErrors('REGISTRY', {
     es: 'Solo los propietarios y administradores del proveedor pueden cambiar su perfil',
   },
   SUPPLIER_FACILITY_NOT_FOUND: { status: 404, en: 'Facility not found', es: 'Planta no encontrada' },
-  SUPPLIER_TRACK_RECORD_NOT_FOUND: { status: 404, en: 'Track record entry not found', es: 'Antecedente no encontrado' },
+  SUPPLIER_TRACK_RECORD_NOT_FOUND: {
+    status: 404,
+    en: 'Track record entry not found',
+    es: 'Antecedente no encontrado',
+  },
   SUPPLIER_SCIAN_INVALID: {
     status: 400,
     en: 'A SCIAN code is not a SCIAN 2023 class',

@@ -34,12 +34,20 @@ const sent: Array<{ notice: CertificateNotice; at: number }> = [];
 let workerDeps: ExpiryWorkerDeps;
 
 // Short stand-ins for 60, 30, 7 days before and the end of the last day.
-const OFFSETS: Record<NoticeKind, number> = { 'remind-60': 1_000, 'remind-30': 1_800, 'remind-7': 2_600, expired: 4_000 };
+const OFFSETS: Record<NoticeKind, number> = {
+  'remind-60': 1_000,
+  'remind-30': 1_800,
+  'remind-7': 2_600,
+  expired: 4_000,
+};
 const TOLERANCE_MS = 1_500;
 
 function shortScheduler() {
   const base = Date.now();
-  return { base, scheduler: createCertificateScheduler(jobs, { fireAt: (kind) => new Date(base + OFFSETS[kind]) }) };
+  return {
+    base,
+    scheduler: createCertificateScheduler(jobs, { fireAt: (kind) => new Date(base + OFFSETS[kind]) }),
+  };
 }
 
 function certDeps(scheduler: ReturnType<typeof createCertificateScheduler>): certs.CertificateDeps {
@@ -55,7 +63,13 @@ async function declare(scheduler: ReturnType<typeof createCertificateScheduler>,
   return certs.createCertificate(
     certDeps(scheduler),
     supplier.orgId,
-    { standardId: 'iatf-16949-2016', certificateNumber: `IATF-${newId().slice(-6)}`, issuingBody: 'TÜV', validFrom: '2025-01-01', validTo },
+    {
+      standardId: 'iatf-16949-2016',
+      certificateNumber: `IATF-${newId().slice(-6)}`,
+      issuingBody: 'TÜV',
+      validFrom: '2025-01-01',
+      validTo,
+    },
     ctx,
   );
 }
@@ -70,9 +84,20 @@ async function waitFor(cond: () => Promise<boolean> | boolean, timeoutMs = 15_00
 
 const sentFor = (id: string) => sent.filter((s) => s.notice.certificateId === id);
 const statusOf = async (id: string) =>
-  (await h.database.db.selectFrom('certificates').select(['status', 'valid_to']).where('id', '=', id).executeTakeFirstOrThrow()).status;
+  (
+    await h.database.db
+      .selectFrom('certificates')
+      .select(['status', 'valid_to'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  ).status;
 const noticesOf = (id: string) =>
-  h.database.db.selectFrom('certificate_notices').select(['kind', 'valid_to']).where('certificate_id', '=', id).orderBy('sent_at').execute();
+  h.database.db
+    .selectFrom('certificate_notices')
+    .select(['kind', 'valid_to'])
+    .where('certificate_id', '=', id)
+    .orderBy('sent_at')
+    .execute();
 async function expiredEvents(id: string) {
   const rows = await h.database.db
     .selectFrom('outbox')
@@ -88,8 +113,16 @@ beforeAll(async () => {
   h = await startRegistry();
   supplier = await signup(h.app, 'supplier');
   await h.database.db.insertInto('supplier_profiles').values({ org_id: supplier.orgId }).execute();
-  ctx = { correlationId: 'expiry-test', principal: { orgId: supplier.orgId, orgType: 'supplier', roles: ['owner'], userId: supplier.userId } };
-  jobs = createJobs({ catalog: certificateQueues, redisUrl: sharedUrls.redis(), prefix: iso.redisPrefix, queueName: (base) => iso.queueName(base) });
+  ctx = {
+    correlationId: 'expiry-test',
+    principal: { orgId: supplier.orgId, orgType: 'supplier', roles: ['owner'], userId: supplier.userId },
+  };
+  jobs = createJobs({
+    catalog: certificateQueues,
+    redisUrl: sharedUrls.redis(),
+    prefix: iso.redisPrefix,
+    queueName: (base) => iso.queueName(base),
+  });
   workerDeps = {
     db: h.database.db,
     writeEvent: createEventWriter(h.namespace),
@@ -118,7 +151,8 @@ describe('scheduling on the real calendar', () => {
     const id = newId();
     await scheduler.schedule({ id, validTo: '2026-06-30' });
     const q = jobs.queue('certificate-expiry');
-    const job = async (kind: NoticeKind) => q.getJob(expiryJobId({ certificateId: id, kind, validTo: '2026-06-30' }));
+    const job = async (kind: NoticeKind) =>
+      q.getJob(expiryJobId({ certificateId: id, kind, validTo: '2026-06-30' }));
     expect(await job('remind-60')).toBeUndefined();
     expect(await job('remind-30')).toBeUndefined();
     // 09:00 in Mexico City (UTC−6) on June 23rd, and 00:00 on July 1st.
@@ -128,9 +162,13 @@ describe('scheduling on the real calendar', () => {
     const past = newId();
     await scheduler.schedule({ id: past, validTo: '2026-05-01' });
     expect((await job('remind-7'))?.data).toMatchObject({ certificateId: id });
-    const expiredNow = await q.getJob(expiryJobId({ certificateId: past, kind: 'expired', validTo: '2026-05-01' }));
+    const expiredNow = await q.getJob(
+      expiryJobId({ certificateId: past, kind: 'expired', validTo: '2026-05-01' }),
+    );
     expect(expiredNow?.opts.delay).toBe(0);
-    expect(await q.getJob(expiryJobId({ certificateId: past, kind: 'remind-7', validTo: '2026-05-01' }))).toBeUndefined();
+    expect(
+      await q.getJob(expiryJobId({ certificateId: past, kind: 'remind-7', validTo: '2026-05-01' })),
+    ).toBeUndefined();
     // Scheduling again is a no-op while the jobs exist.
     await scheduler.schedule({ id, validTo: '2026-06-30' });
     const ids = (await q.getDelayed()).map((j) => j.id).filter((j) => j?.includes(id));
@@ -158,8 +196,18 @@ describe('with a worker and short offsets', () => {
       expect(s.at).toBeGreaterThanOrEqual(due - 50);
       expect(s.at).toBeLessThanOrEqual(due + TOLERANCE_MS);
     }
-    expect(mine[2]?.notice).toMatchObject({ supplierId: supplier.orgId, daysBefore: 7, validTo: '2031-03-31', standardId: 'iatf-16949-2016' });
-    expect((await noticesOf(c.id)).map((n) => n.kind)).toEqual(['remind-60', 'remind-30', 'remind-7', 'expired']);
+    expect(mine[2]?.notice).toMatchObject({
+      supplierId: supplier.orgId,
+      daysBefore: 7,
+      validTo: '2031-03-31',
+      standardId: 'iatf-16949-2016',
+    });
+    expect((await noticesOf(c.id)).map((n) => n.kind)).toEqual([
+      'remind-60',
+      'remind-30',
+      'remind-7',
+      'expired',
+    ]);
     const events = await expiredEvents(c.id);
     expect(events).toHaveLength(1);
     expect(events[0]?.payload).toMatchObject({ data: { status: 'expired', validTo: '2031-03-31' } });
@@ -171,7 +219,11 @@ describe('with a worker and short offsets', () => {
     for (const kind of ['remind-60', 'remind-30', 'remind-7', 'expired'] as const) {
       const job = { certificateId: c.id, kind, validTo: '2031-03-31' };
       const outcomes = await Promise.all([1, 2, 3].map(() => processExpiryJob(workerDeps, job)));
-      expect(outcomes.sort()).toEqual(['already-done', 'already-done', kind === 'expired' ? 'expired' : 'reminded']);
+      expect(outcomes.sort()).toEqual([
+        'already-done',
+        'already-done',
+        kind === 'expired' ? 'expired' : 'reminded',
+      ]);
     }
     expect(await statusOf(c.id)).toBe('expired');
     // Re-queued under fresh ids (a retry or a manual re-queue): the worker runs them and sends nothing.
@@ -183,7 +235,9 @@ describe('with a worker and short offsets', () => {
     await waitFor(async () => {
       const done = await Promise.all(
         (['remind-60', 'remind-30', 'remind-7', 'expired'] as const).map(async (kind) => {
-          const j = await q.getJob(`${expiryJobId({ certificateId: c.id, kind, validTo: '2031-03-31' })}-again`);
+          const j = await q.getJob(
+            `${expiryJobId({ certificateId: c.id, kind, validTo: '2031-03-31' })}-again`,
+          );
           return j?.finishedOn !== undefined;
         }),
       );
@@ -205,7 +259,11 @@ describe('with a worker and short offsets', () => {
     worker = startCertificateExpiryWorker(jobs, workerDeps);
     await waitFor(async () => (await statusOf(c.id)) === 'expired');
     // The two that waited for the new worker run concurrently, in either order.
-    expect(sentFor(c.id).map((s) => s.notice.kind).sort()).toEqual(['remind-30', 'remind-60', 'remind-7']);
+    expect(
+      sentFor(c.id)
+        .map((s) => s.notice.kind)
+        .sort(),
+    ).toEqual(['remind-30', 'remind-60', 'remind-7']);
     expect(await expiredEvents(c.id)).toHaveLength(1);
   });
 
@@ -213,10 +271,18 @@ describe('with a worker and short offsets', () => {
     const { scheduler } = shortScheduler();
     const c = await declare(scheduler, '2031-03-31');
     // Changed before the first reminder: the new date gets its own jobs (same short offsets here).
-    const changed = await certs.updateCertificate(certDeps(scheduler), supplier.orgId, c.id, { validTo: '2032-03-31' }, ctx);
+    const changed = await certs.updateCertificate(
+      certDeps(scheduler),
+      supplier.orgId,
+      c.id,
+      { validTo: '2032-03-31' },
+      ctx,
+    );
     expect(changed.validTo).toBe('2032-03-31');
     const q = jobs.queue('certificate-expiry');
-    expect(await q.getJob(expiryJobId({ certificateId: c.id, kind: 'expired', validTo: '2032-03-31' }))).toBeDefined();
+    expect(
+      await q.getJob(expiryJobId({ certificateId: c.id, kind: 'expired', validTo: '2032-03-31' })),
+    ).toBeDefined();
     await waitFor(async () => (await statusOf(c.id)) === 'expired');
     // Let the old set run too (it was due at the same times).
     const old = (kind: NoticeKind) => expiryJobId({ certificateId: c.id, kind, validTo: '2031-03-31' });
@@ -238,7 +304,11 @@ describe('with a worker and short offsets', () => {
     const c = await declare(scheduler);
     await certs.revokeCertificate(certDeps(scheduler), supplier.orgId, c.id, 'Retirado', ctx);
     const q = jobs.queue('certificate-expiry');
-    await waitFor(async () => (await q.getJob(expiryJobId({ certificateId: c.id, kind: 'expired', validTo: '2031-03-31' })))?.finishedOn !== undefined);
+    await waitFor(
+      async () =>
+        (await q.getJob(expiryJobId({ certificateId: c.id, kind: 'expired', validTo: '2031-03-31' })))
+          ?.finishedOn !== undefined,
+    );
     expect(sentFor(c.id)).toEqual([]);
     expect(await statusOf(c.id)).toBe('revoked');
     expect(await noticesOf(c.id)).toEqual([]);

@@ -71,10 +71,19 @@ function multipart(file: Buffer, filename: string, contentType: string) {
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, file, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat([head, file, tail]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
-async function upload(certId: string, file: Buffer, filename = 'certificado.pdf', contentType = 'application/pdf', who: Account = owner) {
+async function upload(
+  certId: string,
+  file: Buffer,
+  filename = 'certificado.pdf',
+  contentType = 'application/pdf',
+  who: Account = owner,
+) {
   const body = multipart(file, filename, contentType);
   return h.app.inject({
     method: 'POST',
@@ -108,7 +117,11 @@ const PNG = Buffer.from(
 );
 const JPEG = Buffer.from(`ffd8ffe000104a46494600010100000100010000ffdb004300${'08'.repeat(64)}ffd9`, 'hex');
 
-function problemOf(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) {
+function problemOf(
+  res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
   expect(res.json()).toMatchObject({ code });
@@ -117,14 +130,20 @@ function problemOf(res: { statusCode: number; headers: Record<string, unknown>; 
 function storedFiles(): string[] {
   const root = path.join(h.dataDir, 'documents');
   try {
-    return readdirSync(root).flatMap((d) => readdirSync(path.join(root, d)).filter((f) => !f.endsWith('.tmp')));
+    return readdirSync(root).flatMap((d) =>
+      readdirSync(path.join(root, d)).filter((f) => !f.endsWith('.tmp')),
+    );
   } catch {
     return [];
   }
 }
 
 beforeAll(async () => {
-  h = await startRegistry({ API_RATE_LIMIT_PER_MINUTE: '100000', SIGNUP_LIMIT_PER_IP: '100000', LOGIN_LIMIT_PER_IP: '100000' });
+  h = await startRegistry({
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    SIGNUP_LIMIT_PER_IP: '100000',
+    LOGIN_LIMIT_PER_IP: '100000',
+  });
   owner = await signup(h.app, 'supplier');
   otherSupplier = await signup(h.app, 'supplier');
   bureauView = await signup(h.app, 'bureau');
@@ -147,23 +166,42 @@ describe('declaring certificates', () => {
   it('declares a certificate from the catalogue, emits registry.certification.added and schedules its expiry', async () => {
     const c = await createCert();
     expect(c).toMatchObject({ status: 'declared', hasDocument: false, version: 1 });
-    expect(await events(c.id)).toMatchObject([{ type: 'registry.certification.added', data: { id: c.id, supplierId: owner.orgId, status: 'declared' } }]);
+    expect(await events(c.id)).toMatchObject([
+      {
+        type: 'registry.certification.added',
+        data: { id: c.id, supplierId: owner.orgId, status: 'declared' },
+      },
+    ]);
     expect(h.scheduled).toContainEqual({ id: c.id, validTo: '2027-01-14' });
   });
 
   it('refuses a standard outside the catalogue and impossible or inverted dates with 400', async () => {
     const post = (over: Record<string, unknown>) =>
-      h.app.inject({ method: 'POST', url: `/suppliers/${owner.orgId}/certificates`, headers: bearer(owner.accessToken), payload: certBody(over) });
+      h.app.inject({
+        method: 'POST',
+        url: `/suppliers/${owner.orgId}/certificates`,
+        headers: bearer(owner.accessToken),
+        payload: certBody(over),
+      });
     problemOf(await post({ standardId: 'iso-99999' }), 400, 'REGISTRY_CERTIFICATE_UNKNOWN_STANDARD');
     problemOf(await post({ validFrom: '2025-02-30' }), 400, 'REGISTRY_CERTIFICATE_INVALID_DATES');
-    problemOf(await post({ validFrom: '2026-01-01', validTo: '2025-12-31' }), 400, 'REGISTRY_CERTIFICATE_INVALID_DATES');
+    problemOf(
+      await post({ validFrom: '2026-01-01', validTo: '2025-12-31' }),
+      400,
+      'REGISTRY_CERTIFICATE_INVALID_DATES',
+    );
     problemOf(await post({ validTo: '14/01/2027' }), 400, 'VALIDATION_FAILED');
   });
 
   it('answers 404 for a supplier without a profile and to other organisations, 401 anonymously', async () => {
     const noProfile = await signup(h.app, 'supplier');
     const as = (who: Account | null, orgId: string) =>
-      h.app.inject({ method: 'POST', url: `/suppliers/${orgId}/certificates`, headers: who ? bearer(who.accessToken) : {}, payload: certBody() });
+      h.app.inject({
+        method: 'POST',
+        url: `/suppliers/${orgId}/certificates`,
+        headers: who ? bearer(who.accessToken) : {},
+        payload: certBody(),
+      });
     problemOf(await as(noProfile, noProfile.orgId), 404, 'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND');
     for (const who of [otherSupplier, bureauView, auditorAssigned, buyer]) {
       problemOf(await as(who, owner.orgId), 404, 'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND');
@@ -174,23 +212,56 @@ describe('declaring certificates', () => {
   it('changes a certificate, reschedules on a new validTo, and revokes it for good', async () => {
     const c = await createCert();
     const url = `/suppliers/${owner.orgId}/certificates/${c.id}`;
-    const patched = await h.app.inject({ method: 'PATCH', url, headers: bearer(owner.accessToken), payload: { validTo: '2028-01-14', scope: null } });
+    const patched = await h.app.inject({
+      method: 'PATCH',
+      url,
+      headers: bearer(owner.accessToken),
+      payload: { validTo: '2028-01-14', scope: null },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ validTo: '2028-01-14', scope: null, version: 2 });
     expect(h.scheduled).toContainEqual({ id: c.id, validTo: '2028-01-14' });
     // The same values again change nothing: no version bump, no event.
-    const same = await h.app.inject({ method: 'PATCH', url, headers: bearer(owner.accessToken), payload: { validTo: '2028-01-14' } });
+    const same = await h.app.inject({
+      method: 'PATCH',
+      url,
+      headers: bearer(owner.accessToken),
+      payload: { validTo: '2028-01-14' },
+    });
     expect(same.json()).toMatchObject({ version: 2 });
-    const revoked = await h.app.inject({ method: 'POST', url: `${url}/revoke`, headers: bearer(owner.accessToken), payload: { reason: 'Cancelado por el organismo' } });
-    expect(revoked.json()).toMatchObject({ status: 'revoked', statusReason: 'Cancelado por el organismo', version: 3 });
-    problemOf(await h.app.inject({ method: 'PATCH', url, headers: bearer(owner.accessToken), payload: { issuingBody: 'Otro' } }), 409, 'REGISTRY_CERTIFICATE_REVOKED');
+    const revoked = await h.app.inject({
+      method: 'POST',
+      url: `${url}/revoke`,
+      headers: bearer(owner.accessToken),
+      payload: { reason: 'Cancelado por el organismo' },
+    });
+    expect(revoked.json()).toMatchObject({
+      status: 'revoked',
+      statusReason: 'Cancelado por el organismo',
+      version: 3,
+    });
+    problemOf(
+      await h.app.inject({
+        method: 'PATCH',
+        url,
+        headers: bearer(owner.accessToken),
+        payload: { issuingBody: 'Otro' },
+      }),
+      409,
+      'REGISTRY_CERTIFICATE_REVOKED',
+    );
     expect((await events(c.id)).map((e) => e.type)).toEqual([
       'registry.certification.added',
       'registry.certification.updated',
       'registry.certification.revoked',
     ]);
     problemOf(
-      await h.app.inject({ method: 'PATCH', url: `/suppliers/${otherSupplier.orgId}/certificates/${c.id}`, headers: bearer(otherSupplier.accessToken), payload: { issuingBody: 'X' } }),
+      await h.app.inject({
+        method: 'PATCH',
+        url: `/suppliers/${otherSupplier.orgId}/certificates/${c.id}`,
+        headers: bearer(otherSupplier.accessToken),
+        payload: { issuingBody: 'X' },
+      }),
       404,
       'REGISTRY_CERTIFICATE_NOT_FOUND',
     );
@@ -207,11 +278,23 @@ describe('document upload', () => {
   it('refuses a non-PDF renamed .pdf, and HTML disguised as a PDF, with 415 by the sniffed content', async () => {
     const c = await createCert();
     const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'binary'), Buffer.alloc(200, 1)]);
-    problemOf(await upload(c.id, zip, 'certificado.pdf', 'application/pdf'), 415, 'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED');
+    problemOf(
+      await upload(c.id, zip, 'certificado.pdf', 'application/pdf'),
+      415,
+      'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED',
+    );
     const html = Buffer.from('<!doctype html><html><body><script>alert(1)</script>%PDF-1.4</body></html>');
-    problemOf(await upload(c.id, html, 'certificado.pdf', 'application/pdf'), 415, 'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED');
+    problemOf(
+      await upload(c.id, html, 'certificado.pdf', 'application/pdf'),
+      415,
+      'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED',
+    );
     const gif = Buffer.from(`GIF89a${'\0'.repeat(20)}`, 'binary');
-    problemOf(await upload(c.id, gif, 'foto.png', 'image/png'), 415, 'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED');
+    problemOf(
+      await upload(c.id, gif, 'foto.png', 'image/png'),
+      415,
+      'REGISTRY_CERTIFICATE_DOCUMENT_TYPE_NOT_ALLOWED',
+    );
   });
 
   it('refuses an empty file and a form without a file with 400, and a JSON body with 415', async () => {
@@ -248,10 +331,17 @@ describe('document upload', () => {
     const b = await createCert();
     const first = await upload(a.id, PDF, 'ISO 9001 <script>.pdf');
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json()).toMatchObject({ hasDocument: true, documentUrl: `/suppliers/${owner.orgId}/certificates/${a.id}/document` });
+    expect(first.json()).toMatchObject({
+      hasDocument: true,
+      documentUrl: `/suppliers/${owner.orgId}/certificates/${a.id}/document`,
+    });
     expect((await upload(b.id, PDF, 'copia.pdf')).statusCode).toBe(200);
     expect((await upload(a.id, PDF, 'ISO 9001 <script>.pdf')).statusCode).toBe(200);
-    const docs = await h.database.db.selectFrom('documents').selectAll().where('media_type', '=', 'application/pdf').execute();
+    const docs = await h.database.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('media_type', '=', 'application/pdf')
+      .execute();
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ size_bytes: PDF.length });
     expect(storedFiles().length - before).toBe(1);
@@ -262,14 +352,22 @@ describe('document upload', () => {
     // The declared type is ignored: the bytes are a JPEG.
     expect((await upload(jpg.id, JPEG, 'escaneo.pdf', 'application/pdf')).statusCode).toBe(200);
 
-    const got = await h.app.inject({ method: 'GET', url: `/suppliers/${owner.orgId}/certificates/${jpg.id}/document`, headers: bearer(owner.accessToken) });
+    const got = await h.app.inject({
+      method: 'GET',
+      url: `/suppliers/${owner.orgId}/certificates/${jpg.id}/document`,
+      headers: bearer(owner.accessToken),
+    });
     expect(got.statusCode).toBe(200);
     expect(got.headers['content-type']).toBe('image/jpeg');
     expect(got.headers['content-disposition']).toBe('attachment; filename="escaneo.jpg"');
     expect(got.headers['x-content-type-options']).toBe('nosniff');
     expect(got.rawPayload.equals(JPEG)).toBe(true);
 
-    const pdf = await h.app.inject({ method: 'GET', url: `/suppliers/${owner.orgId}/certificates/${a.id}/document`, headers: bearer(owner.accessToken) });
+    const pdf = await h.app.inject({
+      method: 'GET',
+      url: `/suppliers/${owner.orgId}/certificates/${a.id}/document`,
+      headers: bearer(owner.accessToken),
+    });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toBe('attachment; filename="ISO_9001_script_.pdf"');
     expect(pdf.rawPayload.equals(PDF)).toBe(true);
@@ -277,8 +375,16 @@ describe('document upload', () => {
 
   it('lets only owners and admins upload: other organisations get 404 before the file is read', async () => {
     const c = await createCert();
-    problemOf(await upload(c.id, PDF, 'x.pdf', 'application/pdf', bureauView), 404, 'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND');
-    problemOf(await upload(c.id, PDF, 'x.pdf', 'application/pdf', otherSupplier), 404, 'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND');
+    problemOf(
+      await upload(c.id, PDF, 'x.pdf', 'application/pdf', bureauView),
+      404,
+      'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND',
+    );
+    problemOf(
+      await upload(c.id, PDF, 'x.pdf', 'application/pdf', otherSupplier),
+      404,
+      'REGISTRY_CERTIFICATE_SUPPLIER_NOT_FOUND',
+    );
   });
 });
 
@@ -316,26 +422,43 @@ describe('authorization matrix for certificates and documents', () => {
   it.each(matrix)('%s', async (_name, who, listStatus, urlAssigned, urlOther, docAssigned, docOther) => {
     const caller = who();
     const headers = caller ? bearer(caller.accessToken) : {};
-    const list = await h.app.inject({ method: 'GET', url: `/suppliers/${owner.orgId}/certificates?limit=100`, headers });
+    const list = await h.app.inject({
+      method: 'GET',
+      url: `/suppliers/${owner.orgId}/certificates?limit=100`,
+      headers,
+    });
     expect(list.statusCode).toBe(listStatus);
-    const items = list.json<{ items: Array<{ id: string; hasDocument: boolean; documentUrl?: string; certificateNumber: string }> }>().items;
+    const items = list.json<{
+      items: Array<{ id: string; hasDocument: boolean; documentUrl?: string; certificateNumber: string }>;
+    }>().items;
     const assigned = items.find((i) => i.id === certId)!;
     const other = items.find((i) => i.id === unassignedCertId)!;
     expect(assigned).toMatchObject({ hasDocument: true, certificateNumber: 'MATRIX-1' });
     expect(other.hasDocument).toBe(true);
     expect(assigned.documentUrl !== undefined).toBe(urlAssigned);
     expect(other.documentUrl !== undefined).toBe(urlOther);
-    const docA = await h.app.inject({ method: 'GET', url: `/suppliers/${owner.orgId}/certificates/${certId}/document`, headers });
-    const docB = await h.app.inject({ method: 'GET', url: `/suppliers/${owner.orgId}/certificates/${unassignedCertId}/document`, headers });
+    const docA = await h.app.inject({
+      method: 'GET',
+      url: `/suppliers/${owner.orgId}/certificates/${certId}/document`,
+      headers,
+    });
+    const docB = await h.app.inject({
+      method: 'GET',
+      url: `/suppliers/${owner.orgId}/certificates/${unassignedCertId}/document`,
+      headers,
+    });
     expect(docA.statusCode).toBe(docAssigned);
     expect(docB.statusCode).toBe(docOther);
     for (const d of [docA, docB]) {
-      if (d.statusCode !== 200) expect(String(d.headers['content-type'])).toContain('application/problem+json');
+      if (d.statusCode !== 200)
+        expect(String(d.headers['content-type'])).toContain('application/problem+json');
     }
   });
 
   it('answers 404 for the list of a supplier without a profile, and for a certificate of another supplier', async () => {
-    expect((await h.app.inject({ method: 'GET', url: `/suppliers/${buyer.orgId}/certificates` })).statusCode).toBe(404);
+    expect(
+      (await h.app.inject({ method: 'GET', url: `/suppliers/${buyer.orgId}/certificates` })).statusCode,
+    ).toBe(404);
     const mixed = await h.app.inject({
       method: 'GET',
       url: `/suppliers/${otherSupplier.orgId}/certificates/${certId}/document`,
@@ -352,13 +475,20 @@ describe('authorization matrix for certificates and documents', () => {
         method: 'GET',
         url: `/suppliers/${owner.orgId}/certificates?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
       });
-      const body: { items: Array<{ id: string }>; nextCursor: string | null } = res.json<{ items: Array<{ id: string }>; nextCursor: string | null }>();
+      const body: { items: Array<{ id: string }>; nextCursor: string | null } = res.json<{
+        items: Array<{ id: string }>;
+        nextCursor: string | null;
+      }>();
       seen.push(...body.items.map((i) => i.id));
       cursor = body.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual([...seen].sort());
-    const all = await h.database.db.selectFrom('certificates').select('id').where('org_id', '=', owner.orgId).execute();
+    const all = await h.database.db
+      .selectFrom('certificates')
+      .select('id')
+      .where('org_id', '=', owner.orgId)
+      .execute();
     expect(seen.length).toBe(all.length);
   });
 });
@@ -378,7 +508,11 @@ describe('verification by an auditor', () => {
     problemOf(await ask(c.id, bureauView.orgId), 404, 'REGISTRY_CERTIFICATE_AUDITOR_NOT_FOUND');
     problemOf(await ask(c.id, newId()), 404, 'REGISTRY_CERTIFICATE_AUDITOR_NOT_FOUND');
     expect((await ask(c.id, auditorOther.orgId)).statusCode).toBe(201);
-    problemOf(await ask(c.id, auditorOther.orgId), 409, 'REGISTRY_CERTIFICATE_VERIFICATION_ALREADY_REQUESTED');
+    problemOf(
+      await ask(c.id, auditorOther.orgId),
+      409,
+      'REGISTRY_CERTIFICATE_VERIFICATION_ALREADY_REQUESTED',
+    );
     const byOther = await h.app.inject({
       method: 'POST',
       url: `/suppliers/${owner.orgId}/certificates/${c.id}/verification-requests`,
@@ -391,28 +525,58 @@ describe('verification by an auditor', () => {
   it('verifies: the assigned auditor sees the request in its queue, decides, and registry.certification.verified is emitted', async () => {
     const c = await createCert(owner, { certificateNumber: 'VERIFY-1' });
     const req = (await ask(c.id, auditorAssigned.orgId)).json<{ id: string }>();
-    const queue = await h.app.inject({ method: 'GET', url: '/verification-requests?status=requested&limit=100', headers: bearer(auditorAssigned.accessToken) });
+    const queue = await h.app.inject({
+      method: 'GET',
+      url: '/verification-requests?status=requested&limit=100',
+      headers: bearer(auditorAssigned.accessToken),
+    });
     expect(queue.statusCode).toBe(200);
-    const item = queue.json<{ items: Array<{ id: string; supplierName: string; certificate: { certificateNumber: string } }> }>().items.find((i) => i.id === req.id);
+    const item = queue
+      .json<{
+        items: Array<{ id: string; supplierName: string; certificate: { certificateNumber: string } }>;
+      }>()
+      .items.find((i) => i.id === req.id);
     expect(item).toMatchObject({ certificate: { certificateNumber: 'VERIFY-1' } });
     // Nobody else has it in their queue.
-    const otherQueue = await h.app.inject({ method: 'GET', url: '/verification-requests', headers: bearer(auditorOther.accessToken) });
+    const otherQueue = await h.app.inject({
+      method: 'GET',
+      url: '/verification-requests',
+      headers: bearer(auditorOther.accessToken),
+    });
     expect(otherQueue.json<{ items: Array<{ id: string }> }>().items.map((i) => i.id)).not.toContain(req.id);
 
     for (const who of [auditorOther, owner, bureauView]) {
-      const res = await h.app.inject({ method: 'POST', url: `/verification-requests/${req.id}/verify`, headers: bearer(who.accessToken) });
+      const res = await h.app.inject({
+        method: 'POST',
+        url: `/verification-requests/${req.id}/verify`,
+        headers: bearer(who.accessToken),
+      });
       problemOf(res, 404, 'REGISTRY_CERTIFICATE_VERIFICATION_NOT_FOUND');
     }
-    const ok = await h.app.inject({ method: 'POST', url: `/verification-requests/${req.id}/verify`, headers: bearer(auditorAssigned.accessToken) });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: `/verification-requests/${req.id}/verify`,
+      headers: bearer(auditorAssigned.accessToken),
+    });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toMatchObject({ request: { status: 'verified' }, certificate: { status: 'verified', verifiedBy: auditorAssigned.orgId } });
+    expect(ok.json()).toMatchObject({
+      request: { status: 'verified' },
+      certificate: { status: 'verified', verifiedBy: auditorAssigned.orgId },
+    });
     problemOf(
-      await h.app.inject({ method: 'POST', url: `/verification-requests/${req.id}/verify`, headers: bearer(auditorAssigned.accessToken) }),
+      await h.app.inject({
+        method: 'POST',
+        url: `/verification-requests/${req.id}/verify`,
+        headers: bearer(auditorAssigned.accessToken),
+      }),
       409,
       'REGISTRY_CERTIFICATE_VERIFICATION_DECIDED',
     );
     const evs = await events(c.id);
-    expect(evs.at(-1)).toMatchObject({ type: 'registry.certification.verified', data: { status: 'verified', verifiedBy: auditorAssigned.orgId } });
+    expect(evs.at(-1)).toMatchObject({
+      type: 'registry.certification.verified',
+      data: { status: 'verified', verifiedBy: auditorAssigned.orgId },
+    });
 
     // A changed certificate is no longer what the auditor vouched for: it is declared again.
     const patched = await h.app.inject({
@@ -428,7 +592,12 @@ describe('verification by an auditor', () => {
     const c = await createCert();
     const req = (await ask(c.id, auditorAssigned.orgId)).json<{ id: string }>();
     problemOf(
-      await h.app.inject({ method: 'POST', url: `/verification-requests/${req.id}/reject`, headers: bearer(auditorOther.accessToken), payload: { reason: 'No' } }),
+      await h.app.inject({
+        method: 'POST',
+        url: `/verification-requests/${req.id}/reject`,
+        headers: bearer(auditorOther.accessToken),
+        payload: { reason: 'No' },
+      }),
       404,
       'REGISTRY_CERTIFICATE_VERIFICATION_NOT_FOUND',
     );
@@ -439,8 +608,13 @@ describe('verification by an auditor', () => {
       payload: { reason: 'El número no aparece en el registro del organismo' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ certificate: { status: 'rejected', statusReason: 'El número no aparece en el registro del organismo' } });
-    expect((await events(c.id)).at(-1)).toMatchObject({ type: 'registry.certification.rejected', data: { status: 'rejected' } });
+    expect(res.json()).toMatchObject({
+      certificate: { status: 'rejected', statusReason: 'El número no aparece en el registro del organismo' },
+    });
+    expect((await events(c.id)).at(-1)).toMatchObject({
+      type: 'registry.certification.rejected',
+      data: { status: 'rejected' },
+    });
   });
 
   it('paginates the queue with a cursor', async () => {
@@ -448,13 +622,29 @@ describe('verification by an auditor', () => {
     const other = await createCert();
     await ask(c.id, auditorOther.orgId);
     await ask(other.id, auditorOther.orgId);
-    const first = await h.app.inject({ method: 'GET', url: '/verification-requests?limit=1', headers: bearer(auditorOther.accessToken) });
+    const first = await h.app.inject({
+      method: 'GET',
+      url: '/verification-requests?limit=1',
+      headers: bearer(auditorOther.accessToken),
+    });
     const body = first.json<{ items: unknown[]; nextCursor: string | null }>();
     expect(body.items).toHaveLength(1);
     expect(body.nextCursor).not.toBeNull();
-    const next = await h.app.inject({ method: 'GET', url: `/verification-requests?limit=1&cursor=${body.nextCursor}`, headers: bearer(auditorOther.accessToken) });
+    const next = await h.app.inject({
+      method: 'GET',
+      url: `/verification-requests?limit=1&cursor=${body.nextCursor}`,
+      headers: bearer(auditorOther.accessToken),
+    });
     expect(next.statusCode).toBe(200);
-    problemOf(await h.app.inject({ method: 'GET', url: '/verification-requests?cursor=bm9wZQ', headers: bearer(auditorOther.accessToken) }), 400, 'INVALID_CURSOR');
+    problemOf(
+      await h.app.inject({
+        method: 'GET',
+        url: '/verification-requests?cursor=bm9wZQ',
+        headers: bearer(auditorOther.accessToken),
+      }),
+      400,
+      'INVALID_CURSOR',
+    );
   });
 });
 
@@ -462,11 +652,31 @@ describe('bad input', () => {
   const nasty = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
     fc.string({ unit: 'binary', maxLength: 200 }),
-    fc.constantFrom('\u0000', '2025-02-30', '9999-99-99', '0000-01-01', '2025-13-01', 'iso-9001-2015', '../../etc/passwd', '\uD800'),
+    fc.constantFrom(
+      '\u0000',
+      '2025-02-30',
+      '9999-99-99',
+      '0000-01-01',
+      '2025-13-01',
+      'iso-9001-2015',
+      '../../etc/passwd',
+      '\uD800',
+    ),
   );
   const bodyArb = fc.oneof(
     fc.dictionary(
-      fc.constantFrom('standardId', 'certificateNumber', 'issuingBody', 'scope', 'validFrom', 'validTo', 'reason', 'auditorOrgId', '__proto__', 'x'),
+      fc.constantFrom(
+        'standardId',
+        'certificateNumber',
+        'issuingBody',
+        'scope',
+        'validFrom',
+        'validTo',
+        'reason',
+        'auditorOrgId',
+        '__proto__',
+        'x',
+      ),
       nasty,
       { maxKeys: 7 },
     ),
@@ -490,7 +700,10 @@ describe('bad input', () => {
           const res = await h.app.inject({
             method: method as 'POST',
             url,
-            headers: { ...bearer((asOwner ? owner : auditorAssigned).accessToken), 'content-type': 'application/json' },
+            headers: {
+              ...bearer((asOwner ? owner : auditorAssigned).accessToken),
+              'content-type': 'application/json',
+            },
             payload: JSON.stringify(body),
           });
           expect(res.statusCode, `${method} ${url} ${res.body}`).toBeLessThan(500);
@@ -504,7 +717,16 @@ describe('bad input', () => {
           // PostgreSQL text cannot hold NUL: these must be refused by the schemas, not by the database.
           examples: [
             [{ scope: '\u0000' }, true],
-            [{ certificateNumber: 'A\u0000', issuingBody: 'B', standardId: 'iso-9001-2015', validFrom: '2024-01-01', validTo: '2025-01-01' }, true],
+            [
+              {
+                certificateNumber: 'A\u0000',
+                issuingBody: 'B',
+                standardId: 'iso-9001-2015',
+                validFrom: '2024-01-01',
+                validTo: '2025-01-01',
+              },
+              true,
+            ],
             [{ reason: 'x\u0000' }, true],
             [{ reason: 'x\u0000' }, false],
           ],
@@ -516,16 +738,24 @@ describe('bad input', () => {
   it('never answers a 5xx to garbage multipart bodies', async () => {
     const cert = await createCert();
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('xyzzy', '', '"a b"', 'x'.repeat(80)), async (bytes, boundary) => {
-        const res = await h.app.inject({
-          method: 'POST',
-          url: `/suppliers/${owner.orgId}/certificates/${cert.id}/document`,
-          headers: { ...bearer(owner.accessToken), 'content-type': `multipart/form-data; boundary=${boundary}` },
-          payload: Buffer.from(bytes),
-        });
-        expect(res.statusCode, res.body).toBeLessThan(500);
-        if (res.statusCode >= 400) expect(String(res.headers['content-type'])).toContain('application/problem+json');
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.constantFrom('xyzzy', '', '"a b"', 'x'.repeat(80)),
+        async (bytes, boundary) => {
+          const res = await h.app.inject({
+            method: 'POST',
+            url: `/suppliers/${owner.orgId}/certificates/${cert.id}/document`,
+            headers: {
+              ...bearer(owner.accessToken),
+              'content-type': `multipart/form-data; boundary=${boundary}`,
+            },
+            payload: Buffer.from(bytes),
+          });
+          expect(res.statusCode, res.body).toBeLessThan(500);
+          if (res.statusCode >= 400)
+            expect(String(res.headers['content-type'])).toContain('application/problem+json');
+        },
+      ),
       { numRuns: 80 },
     );
   });

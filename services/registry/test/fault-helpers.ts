@@ -81,7 +81,12 @@ export async function http(
   } catch {
     /* not JSON */
   }
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed, ms: Date.now() - started };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    body: parsed,
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -104,7 +109,8 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await sleep(intervalMs);
   }
 }

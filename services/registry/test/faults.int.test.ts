@@ -122,7 +122,9 @@ describe('registry under dependency restarts', () => {
       '/health 200',
       async () => {
         expectAlive();
-        return (await http(service().baseUrl, 'GET', '/health', undefined, 2_000)).status === 200 ? true : undefined;
+        return (await http(service().baseUrl, 'GET', '/health', undefined, 2_000)).status === 200
+          ? true
+          : undefined;
       },
       30_000,
     );
@@ -199,7 +201,12 @@ describe('registry under dependency restarts', () => {
       expect((back.body as ReadyBody).checks).toMatchObject({ postgres: 'up', redis: 'up', nats: 'up' });
       expectAlive();
 
-      const nc = await connectNats({ url: nats.url, name: 'faults-test', log: silentLogger, waitOnFirstConnect: false });
+      const nc = await connectNats({
+        url: nats.url,
+        name: 'faults-test',
+        log: silentLogger,
+        waitOnFirstConnect: false,
+      });
       try {
         const before = await streamMessages(nc);
         expect(before).toBeGreaterThanOrEqual(2); // the first sign-up's events (org created, owner added)

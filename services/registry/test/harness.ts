@@ -34,7 +34,10 @@ export interface Harness {
 
 export async function startRegistry(env: Record<string, string> = {}): Promise<Harness> {
   const iso = isolation();
-  const testDb: TestDatabase = await createTestDatabase({ label: 'registry', migrations: [{ schema: 'registry', dir: migrationsDir }] });
+  const testDb: TestDatabase = await createTestDatabase({
+    label: 'registry',
+    migrations: [{ schema: 'registry', dir: migrationsDir }],
+  });
   const config = loadConfig({
     DATABASE_URL: testDb.url,
     EVENT_NAMESPACE: iso.namespace,
@@ -46,7 +49,12 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<H
   const redis = new Redis(sharedUrls.redis(), { maxRetriesPerRequest: 1 });
   const invitations: InvitationMessage[] = [];
   // No caching, so tests see key rotation at once.
-  const keys = createKeyStore({ db: database.db, rotationDays: 30, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, cacheMs: 0 });
+  const keys = createKeyStore({
+    db: database.db,
+    rotationDays: 30,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    cacheMs: 0,
+  });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'registry-test-'));
   const scheduled: Array<{ id: string; validTo: string }> = [];
   const app = await buildApp({
@@ -104,7 +112,12 @@ export async function signup(
   const res = await app.inject({
     method: 'POST',
     url: '/auth/signup',
-    payload: { email, password, name: `Persona ${counter}`, organization: { name: `Empresa ${counter} SA de CV`, type } },
+    payload: {
+      email,
+      password,
+      name: `Persona ${counter}`,
+      organization: { name: `Empresa ${counter} SA de CV`, type },
+    },
   });
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const body = res.json<{

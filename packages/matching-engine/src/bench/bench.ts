@@ -33,7 +33,9 @@ function main(): number {
   const n = Number(values.suppliers);
   const q = Number(values.queries);
   if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(q) || q <= 0) {
-    process.stderr.write('usage: bench:matching -- [--suppliers N] [--queries Q] [--json] [--update-doc FILE]\n');
+    process.stderr.write(
+      'usage: bench:matching -- [--suppliers N] [--queries Q] [--json] [--update-doc FILE]\n',
+    );
     return 2;
   }
   const r = rng(42);
@@ -97,7 +99,10 @@ function main(): number {
     ].join('\n');
     const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
     const re = /<!-- bench:matching -->[\s\S]*?<!-- \/bench:matching -->/;
-    writeFileSync(path, re.test(doc) ? doc.replace(re, section) : `${doc.replace(/\n*$/, '\n\n')}${section}\n`);
+    writeFileSync(
+      path,
+      re.test(doc) ? doc.replace(re, section) : `${doc.replace(/\n*$/, '\n\n')}${section}\n`,
+    );
   }
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   return 0;

@@ -12,7 +12,9 @@ function row(name: string, m: Metrics): string {
 }
 
 function main(): number {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   if (!values.data) {
     process.stderr.write('usage: eval:matching -- --data <file.jsonl> [--json]\n');
     return 2;

@@ -79,7 +79,11 @@ export function parseProcesses(jsonl: string): { processes: ProcessRecord[]; ski
     if (line.trim() === '') continue;
     try {
       const v = repairDeep(JSON.parse(line)) as Record<string, unknown>;
-      if (v && typeof v === 'object' && (typeof v.process_id === 'string' || typeof v.process_id === 'number')) {
+      if (
+        v &&
+        typeof v === 'object' &&
+        (typeof v.process_id === 'string' || typeof v.process_id === 'number')
+      ) {
         processes.push({ ...v, process_id: String(v.process_id) });
       } else skipped++;
     } catch {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSupplierName, parseProcesses, repairMojibake, withoutOutcome, type ProcessRecord } from './dataset.js';
+import {
+  normaliseSupplierName,
+  parseProcesses,
+  repairMojibake,
+  withoutOutcome,
+  type ProcessRecord,
+} from './dataset.js';
 import { evaluate, pessimisticRank, randomBaseline, requirementFromTender } from './protocol.js';
 
 function proc(id: string, title: string, winner: string, extra: Partial<ProcessRecord> = {}): ProcessRecord {
@@ -26,18 +32,31 @@ const DATA: ProcessRecord[] = [
 
 describe('evaluation protocol', () => {
   it('normalises supplier names as the protocol says', () => {
-    expect(normaliseSupplierName('  Especialistas  Ambientales, S.A. de C.V. ')).toBe('especialistas ambientales s a de c v');
+    expect(normaliseSupplierName('  Especialistas  Ambientales, S.A. de C.V. ')).toBe(
+      'especialistas ambientales s a de c v',
+    );
     expect(normaliseSupplierName('LIMPIA, SA')).toBe('limpia sa');
   });
 
   it('repairs UTF-8 read as Latin-1 and leaves good text alone', () => {
     expect(repairMojibake('AdjudicaciÃ³n directa')).toBe('Adjudicación directa');
     expect(repairMojibake('Adjudicación')).toBe('Adjudicación');
-    expect(parseProcesses('{"process_id": 7, "title": "LicitaciÃ³n"}\nnot json\n').processes[0]?.title).toBe('Licitación');
+    expect(parseProcesses('{"process_id": 7, "title": "LicitaciÃ³n"}\nnot json\n').processes[0]?.title).toBe(
+      'Licitación',
+    );
   });
 
   it('ranks pessimistically: ties never favour the target', () => {
-    expect(pessimisticRank(new Map([['s', 1], ['a', 1], ['b', 0]]), 's')).toBe(2);
+    expect(
+      pessimisticRank(
+        new Map([
+          ['s', 1],
+          ['a', 1],
+          ['b', 0],
+        ]),
+        's',
+      ),
+    ).toBe(2);
     expect(randomBaseline([4]).mrr).toBeCloseTo((1 + 1 / 2 + 1 / 3 + 1 / 4) / 4, 12);
     expect(randomBaseline([20]).recall10).toBeCloseTo(0.5, 12);
   });
@@ -56,7 +75,10 @@ describe('evaluation protocol', () => {
   });
 
   it('gives the same ranks whatever the tested process tenderers say', () => {
-    const leaky = DATA.map((p) => ({ ...p, tenderers: (p.awards?.[0]?.suppliers ?? []).map((s) => ({ ...s })) }));
+    const leaky = DATA.map((p) => ({
+      ...p,
+      tenderers: (p.awards?.[0]?.suppliers ?? []).map((s) => ({ ...s })),
+    }));
     expect(evaluate(leaky)).toEqual(evaluate(DATA));
   });
 

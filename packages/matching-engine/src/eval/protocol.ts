@@ -150,7 +150,12 @@ function profileText(s: EngineSupplier): string {
 }
 
 function requirementText(r: EngineRequirement): string {
-  return [r.title, r.description, ...r.items.map((i) => `${i.description} ${i.codes.join(' ')}`), r.buyerName ?? ''].join('\n');
+  return [
+    r.title,
+    r.description,
+    ...r.items.map((i) => `${i.description} ${i.codes.join(' ')}`),
+    r.buyerName ?? '',
+  ].join('\n');
 }
 
 /** 1 + the number of other candidates scoring at least as high as the target: ties never favour it. */
@@ -200,11 +205,19 @@ export interface EvaluateOptions {
   /** Builds the requirement; replaceable only so a test can prove what it is handed. */
   readonly buildRequirement?: (p: TenderView) => EngineRequirement;
   /** Called with each triple's ranks (for breakdowns by publisher or buyer); never sees the outcome. */
-  readonly onTriple?: (t: { readonly processId: string; readonly publisher: string; readonly engineRank: number; readonly bm25Rank: number }) => void;
+  readonly onTriple?: (t: {
+    readonly processId: string;
+    readonly publisher: string;
+    readonly engineRank: number;
+    readonly bm25Rank: number;
+  }) => void;
 }
 
 /** Runs the leave-one-out protocol of data/README.md over parsed processes. */
-export function evaluate(processes: readonly ProcessRecord[], options: EvaluateOptions = {}): EvaluationResult {
+export function evaluate(
+  processes: readonly ProcessRecord[],
+  options: EvaluateOptions = {},
+): EvaluationResult {
   const build = options.buildRequirement ?? requirementFromTender;
   const suppliers = new Map<string, SupplierEntry>();
   const winnersByProcess: Map<string, { name: string; scale: string | null }>[] = [];
@@ -217,12 +230,15 @@ export function evaluate(processes: readonly ProcessRecord[], options: EvaluateO
       if (w.scale && !e.scale) e.scale = w.scale;
       const awardIndex = Math.max(
         0,
-        (p.awards ?? []).findIndex((a) => (a.suppliers ?? []).some((s) => normaliseSupplierName(str(s.name)) === key)),
+        (p.awards ?? []).findIndex((a) =>
+          (a.suppliers ?? []).some((s) => normaliseSupplierName(str(s.name)) === key),
+        ),
       );
       e.wins.push({ process: p, awardIndex });
     }
   }
-  const distinctProcesses = (e: SupplierEntry): Set<string> => new Set(e.wins.map((w) => w.process.process_id));
+  const distinctProcesses = (e: SupplierEntry): Set<string> =>
+    new Set(e.wins.map((w) => w.process.process_id));
 
   const full = new Map<string, EngineSupplier>();
   for (const e of suppliers.values()) full.set(e.key, supplierProfile(e, undefined));
@@ -247,30 +263,42 @@ export function evaluate(processes: readonly ProcessRecord[], options: EvaluateO
     const otherWins = [...distinctProcesses(entry)].filter((id) => id !== p.process_id);
     if (otherWins.length === 0) return;
     // The pool: every supplier with a win outside P, each profiled without P.
-    const pool = [...suppliers.values()].filter((e) => [...distinctProcesses(e)].some((id) => id !== p.process_id));
+    const pool = [...suppliers.values()].filter((e) =>
+      [...distinctProcesses(e)].some((id) => id !== p.process_id),
+    );
     const affected = pool.filter((e) => distinctProcesses(e).has(p.process_id));
     const requirement = build(withoutOutcome(p));
 
     for (const e of affected) index.upsert(supplierProfile(e, p.process_id));
     const outsiders = [...suppliers.keys()].filter((k) => !pool.some((e) => e.key === k));
     for (const k of outsiders) index.remove(k);
-    const engineScores = new Map(scoreAll(index, requirement, { weights: options.weights }).map((c) => [c.supplierId, c.score]));
+    const engineScores = new Map(
+      scoreAll(index, requirement, { weights: options.weights }).map((c) => [c.supplierId, c.score]),
+    );
     for (const k of outsiders) index.upsert(full.get(k) as EngineSupplier);
     for (const e of affected) index.upsert(full.get(e.key) as EngineSupplier);
     engineRanks.push(pessimisticRank(engineScores, target));
 
-    const popularity = new Map(pool.map((e) => [e.key, [...distinctProcesses(e)].filter((id) => id !== p.process_id).length]));
+    const popularity = new Map(
+      pool.map((e) => [e.key, [...distinctProcesses(e)].filter((id) => id !== p.process_id).length]),
+    );
     popularityRanks.push(pessimisticRank(popularity, target));
 
-    for (const e of affected) bm25.add(bm25Ordinal.get(e.key) as number, tokenize(profileText(supplierProfile(e, p.process_id))));
+    for (const e of affected)
+      bm25.add(bm25Ordinal.get(e.key) as number, tokenize(profileText(supplierProfile(e, p.process_id))));
     for (const k of outsiders) bm25.remove(bm25Ordinal.get(k) as number);
     const scratch = new Float64Array(bm25Ordinal.size);
     const counts = new Map<string, number>();
     for (const t of tokenize(requirementText(requirement))) counts.set(t, (counts.get(t) ?? 0) + 1);
-    bm25.score([...counts].map(([term, weight]) => ({ term, weight })), scratch);
+    bm25.score(
+      [...counts].map(([term, weight]) => ({ term, weight })),
+      scratch,
+    );
     const bm25Scores = new Map(pool.map((e) => [e.key, scratch[bm25Ordinal.get(e.key) as number] as number]));
-    for (const k of outsiders) bm25.add(bm25Ordinal.get(k) as number, tokenize(profileText(full.get(k) as EngineSupplier)));
-    for (const e of affected) bm25.add(bm25Ordinal.get(e.key) as number, tokenize(profileText(full.get(e.key) as EngineSupplier)));
+    for (const k of outsiders)
+      bm25.add(bm25Ordinal.get(k) as number, tokenize(profileText(full.get(k) as EngineSupplier)));
+    for (const e of affected)
+      bm25.add(bm25Ordinal.get(e.key) as number, tokenize(profileText(full.get(e.key) as EngineSupplier)));
     bm25Ranks.push(pessimisticRank(bm25Scores, target));
     pools.push(pool.length);
     options.onTriple?.({
@@ -285,6 +313,10 @@ export function evaluate(processes: readonly ProcessRecord[], options: EvaluateO
     triples: engineRanks.length,
     candidates: pools.length ? Math.round(pools.reduce((a, b) => a + b, 0) / pools.length) : 0,
     engine: metricsOf(engineRanks),
-    baselines: { random: randomBaseline(pools), popularity: metricsOf(popularityRanks), bm25: metricsOf(bm25Ranks) },
+    baselines: {
+      random: randomBaseline(pools),
+      popularity: metricsOf(popularityRanks),
+      bm25: metricsOf(bm25Ranks),
+    },
   };
 }

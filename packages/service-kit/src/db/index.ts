@@ -91,7 +91,10 @@ export function createDatabase<DB>(opts: DbOptions): Database<DB> {
 }
 
 /** Runs fn in a transaction on the root instance, or joins the transaction it is given. */
-export async function inTransaction<DB, T>(exec: Executor<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+export async function inTransaction<DB, T>(
+  exec: Executor<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
   if (exec.isTransaction) return fn(exec as Transaction<DB>);
   return exec.transaction().execute(fn);
 }

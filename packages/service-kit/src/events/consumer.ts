@@ -54,7 +54,8 @@ export interface InboxConsumerStats {
 }
 
 export interface InboxConsumerOptions<DB, E extends { id: string }>
-  extends Pick<ConsumerDefinition, 'stream' | 'durable' | 'dlq'>,
+  extends
+    Pick<ConsumerDefinition, 'stream' | 'durable' | 'dlq'>,
     Partial<Pick<ConsumerDefinition, 'maxDeliver' | 'backoffMs'>> {
   js: JetStreamClient;
   db: Kysely<DB>;
@@ -87,7 +88,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxConsumerOptions<DB, E>): InboxConsumer {
+export function createInboxConsumer<DB, E extends { id: string }>(
+  opts: InboxConsumerOptions<DB, E>,
+): InboxConsumer {
   const { js, log, durable, stream } = opts;
   const maxDeliver = opts.maxDeliver ?? 5;
   const delays = opts.backoffMs && opts.backoffMs.length > 0 ? opts.backoffMs : DEFAULT_BACKOFF_MS;
@@ -101,7 +104,12 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
   const delayFor = (deliveryCount: number): number =>
     delays[Math.min(Math.max(deliveryCount - 1, 0), delays.length - 1)] ?? 1_000;
 
-  async function deadLetter(m: JsMsg, reason: DeadLetterReason, errors: string[], event: unknown): Promise<void> {
+  async function deadLetter(
+    m: JsMsg,
+    reason: DeadLetterReason,
+    errors: string[],
+    event: unknown,
+  ): Promise<void> {
     const body: DeadLetter = {
       reason,
       errors,
@@ -122,7 +130,10 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
     h.set(DLQ_HEADERS.deliveryCount, String(m.info.deliveryCount));
     h.set(DLQ_HEADERS.consumer, durable);
     // Msg id = consumer + stream sequence: a dead letter re-sent after a lost ack is dropped as a duplicate.
-    await js.publish(opts.dlq.subject, JSON.stringify(body), { msgID: `${durable}:${m.info.stream}:${m.seq}`, headers: h });
+    await js.publish(opts.dlq.subject, JSON.stringify(body), {
+      msgID: `${durable}:${m.info.stream}:${m.seq}`,
+      headers: h,
+    });
     stats.deadLettered++;
     log.warn({ consumer: durable, subject: m.subject, seq: m.seq, reason, errors }, 'event dead-lettered');
   }
@@ -132,7 +143,10 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
     try {
       await deadLetter(m, reason, errors, event);
     } catch (err) {
-      log.error({ consumer: durable, seq: m.seq, err: errorMessage(err) }, 'dead-letter publish failed; will retry');
+      log.error(
+        { consumer: durable, seq: m.seq, err: errorMessage(err) },
+        'dead-letter publish failed; will retry',
+      );
       m.nak(delayFor(m.info.deliveryCount));
       return;
     }
@@ -176,7 +190,10 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
       const deliveryCount = m.info.deliveryCount;
       if (isDatabaseUnavailable(err)) {
         // Not the event's fault: retry until the database is back, never dead-letter.
-        log.warn({ consumer: durable, seq: m.seq, err: errorMessage(err) }, 'database unavailable; event retried');
+        log.warn(
+          { consumer: durable, seq: m.seq, err: errorMessage(err) },
+          'database unavailable; event retried',
+        );
         m.nak(delayFor(deliveryCount));
         return;
       }
@@ -184,7 +201,10 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
         await deadLetterAndSettle(m, 'failed', [errorMessage(err)], raw);
         return;
       }
-      log.warn({ consumer: durable, seq: m.seq, deliveryCount, err: errorMessage(err) }, 'event handler failed; retrying');
+      log.warn(
+        { consumer: durable, seq: m.seq, deliveryCount, err: errorMessage(err) },
+        'event handler failed; retrying',
+      );
       m.nak(delayFor(deliveryCount));
     }
   }
@@ -195,7 +215,11 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
         log.warn({ consumer: durable, count: s.count }, 'consumer heartbeats missed');
         // The pull can sit idle after a server restart: end this loop so run() re-creates it.
         if (s.count >= 2) await messages.close();
-      } else if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
+      } else if (
+        s.type === 'consumer_deleted' ||
+        s.type === 'consumer_not_found' ||
+        s.type === 'stream_not_found'
+      ) {
         log.warn({ consumer: durable, status: s.type }, 'consumer or stream missing; re-creating the loop');
         await messages.close();
       }
@@ -214,7 +238,9 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
         current = messages;
         stats.loops++;
         failures = 0;
-        watch(messages).catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'consumer status watch ended'));
+        watch(messages).catch((err: unknown) =>
+          log.warn({ err: errorMessage(err) }, 'consumer status watch ended'),
+        );
         for await (const m of messages) {
           if (!running) {
             m.nak(); // hand buffered messages back at once instead of after ack_wait
@@ -225,7 +251,10 @@ export function createInboxConsumer<DB, E extends { id: string }>(opts: InboxCon
         if (running) log.warn({ consumer: durable }, 'consume loop ended; re-creating');
       } catch (err) {
         failures++;
-        log.error({ consumer: durable, err: errorMessage(err), failures }, 'consume loop failed; re-creating');
+        log.error(
+          { consumer: durable, err: errorMessage(err), failures },
+          'consume loop failed; re-creating',
+        );
       } finally {
         current = undefined;
       }

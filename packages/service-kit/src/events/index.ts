@@ -3,7 +3,13 @@
  * and consumer provisioning, and the NATS connection. See README.md beside this file.
  */
 export { applyIfNewer, createInboxConsumer, DLQ_HEADERS, HandlerTimeoutError } from './consumer.js';
-export type { DeadLetter, DeadLetterReason, InboxConsumer, InboxConsumerOptions, InboxConsumerStats } from './consumer.js';
+export type {
+  DeadLetter,
+  DeadLetterReason,
+  InboxConsumer,
+  InboxConsumerOptions,
+  InboxConsumerStats,
+} from './consumer.js';
 export { silentLogger, type EventsLogger } from './log.js';
 export { EVENT_TABLES_SQL, type EventTables, type InboxTable, type OutboxTable } from './migrations.js';
 export { connectNats, type ConnectNatsOptions } from './nats.js';

@@ -107,7 +107,10 @@ export function createOutboxRelay<DB>(opts: OutboxRelayOptions<DB>): OutboxRelay
       let failure: unknown = undefined;
       for (const row of rows) {
         try {
-          await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, timeout: publishTimeoutMs });
+          await js.publish(row.subject, JSON.stringify(row.payload), {
+            msgID: row.id,
+            timeout: publishTimeoutMs,
+          });
           published.push(row.id);
         } catch (err) {
           failure = err;
@@ -121,7 +124,11 @@ export function createOutboxRelay<DB>(opts: OutboxRelayOptions<DB>): OutboxRelay
       }
       if (published.length > 0) await opts.faultHook?.('after-publish');
       if (published.length > 0) {
-        await trx.updateTable('outbox').set({ published_at: new Date() }).where('id', 'in', published).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ published_at: new Date() })
+          .where('id', 'in', published)
+          .execute();
       }
       return { count: published.length, failure };
     });

@@ -105,7 +105,10 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** Adds each stream, or updates it to the definition when it exists. */
-export async function provisionStreams(jsm: JetStreamManager, defs: StreamDefinition[]): Promise<StreamInfo[]> {
+export async function provisionStreams(
+  jsm: JetStreamManager,
+  defs: StreamDefinition[],
+): Promise<StreamInfo[]> {
   const out: StreamInfo[] = [];
   for (const def of defs) {
     try {
@@ -126,9 +129,14 @@ export async function provisionStreams(jsm: JetStreamManager, defs: StreamDefini
  * counts failures and dead-letters at `maxDeliver`, while a message whose delivery failed because the database
  * was down is retried until it succeeds (a server-side bound would strand it unacked).
  */
-export async function provisionConsumer(jsm: JetStreamManager, def: ConsumerDefinition): Promise<ConsumerInfo> {
+export async function provisionConsumer(
+  jsm: JetStreamManager,
+  def: ConsumerDefinition,
+): Promise<ConsumerInfo> {
   const filter: Partial<ConsumerConfig> =
-    def.filterSubjects.length === 1 ? { filter_subject: def.filterSubjects[0] } : { filter_subjects: def.filterSubjects };
+    def.filterSubjects.length === 1
+      ? { filter_subject: def.filterSubjects[0] }
+      : { filter_subjects: def.filterSubjects };
   const cfg: Partial<ConsumerConfig> = {
     ...filter,
     ack_policy: AckPolicy.Explicit,
@@ -141,7 +149,11 @@ export async function provisionConsumer(jsm: JetStreamManager, def: ConsumerDefi
     await jsm.consumers.info(def.stream, def.durable);
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    return jsm.consumers.add(def.stream, { ...cfg, durable_name: def.durable, deliver_policy: DeliverPolicy.All });
+    return jsm.consumers.add(def.stream, {
+      ...cfg,
+      durable_name: def.durable,
+      deliver_policy: DeliverPolicy.All,
+    });
   }
   return jsm.consumers.update(def.stream, def.durable, cfg);
 }

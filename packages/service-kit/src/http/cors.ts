@@ -11,8 +11,22 @@ export async function registerCors(app: FastifyInstance, origins: string[]): Pro
     origin: (origin, cb) => cb(null, origin === undefined || allowed.has(origin)),
     credentials: true,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'accept-language', 'x-correlation-id'],
-    exposedHeaders: ['x-correlation-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after', 'idempotent-replayed', 'location'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'idempotency-key',
+      'accept-language',
+      'x-correlation-id',
+    ],
+    exposedHeaders: [
+      'x-correlation-id',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'retry-after',
+      'idempotent-replayed',
+      'location',
+    ],
     maxAge: 600,
   });
 }

@@ -164,7 +164,11 @@ export function errorForStatus(status: number, init?: ErrorInit): AppError {
     case 406:
       return httpErrors.NOT_ACCEPTABLE(init);
     case 408:
-      return new AppError('REQUEST_TIMEOUT', { status: 408, en: 'Request timeout', es: 'Tiempo de espera agotado' }, init);
+      return new AppError(
+        'REQUEST_TIMEOUT',
+        { status: 408, en: 'Request timeout', es: 'Tiempo de espera agotado' },
+        init,
+      );
     case 409:
       return httpErrors.CONFLICT(init);
     case 413:
@@ -267,7 +271,10 @@ export function isDependencyUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (UNAVAILABLE_NAMES.has(err.name)) return true;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code)) {
+  if (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(code)
+  ) {
     return true;
   }
   return /Connection is closed|Stream isn't writeable|Reached the max retries per request|CONNECTION_CLOSED|connection (draining|closed)|no responders/i.test(

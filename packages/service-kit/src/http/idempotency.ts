@@ -118,7 +118,11 @@ export function registerIdempotency(app: FastifyInstance, opts: IdempotencyOptio
         headers,
         body: payload == null ? '' : payload.toString(),
       };
-      await withTimeout('redis', timeoutMs, redis.set(lock.redisKey, JSON.stringify(record), 'EX', ttlSeconds));
+      await withTimeout(
+        'redis',
+        timeoutMs,
+        redis.set(lock.redisKey, JSON.stringify(record), 'EX', ttlSeconds),
+      );
     } catch (err) {
       // The answer still goes out; the pending lock expires after lockTtlMs and a retry runs the handler again.
       request.log.error({ err }, 'could not store the idempotent response');

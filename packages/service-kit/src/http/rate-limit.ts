@@ -64,7 +64,10 @@ export async function withTimeout<T>(what: string, ms: number, work: Promise<T>)
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DependencyUnavailableError(what, new Error(`no answer in ${ms} ms`))), ms);
+        timer = setTimeout(
+          () => reject(new DependencyUnavailableError(what, new Error(`no answer in ${ms} ms`))),
+          ms,
+        );
       }),
     ]);
   } catch (err) {
@@ -75,13 +78,15 @@ export async function withTimeout<T>(what: string, ms: number, work: Promise<T>)
   }
 }
 
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('base64url').slice(0, 32);
+export const hashKey = (key: string): string =>
+  createHash('sha256').update(key).digest('base64url').slice(0, 32);
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const timeoutMs = opts.commandTimeoutMs ?? 250;
   return {
     async consume(key, rule) {
-      if (!(rule.max >= 1) || !(rule.windowMs >= 1)) throw new Error('rate limit needs max ≥ 1 and windowMs ≥ 1');
+      if (!(rule.max >= 1) || !(rule.windowMs >= 1))
+        throw new Error('rate limit needs max ≥ 1 and windowMs ≥ 1');
       const windowMs = Math.ceil(rule.windowMs);
       // The window start in the key makes a stuck key (lost PEXPIRE) impossible and keeps windows aligned.
       const now = Date.now();

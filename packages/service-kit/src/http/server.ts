@@ -152,7 +152,8 @@ const FASTIFY_CODES: Record<string, (() => AppError) | undefined> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => httpErrors.UNSUPPORTED_MEDIA_TYPE(),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => httpErrors.MALFORMED_JSON(),
   FST_ERR_CTP_INVALID_JSON_BODY: () => httpErrors.MALFORMED_JSON(),
-  FST_ERR_HANDLER_TIMEOUT: () => httpErrors.REQUEST_TIMEOUT({ headers: { 'retry-after': RETRY_AFTER_SECONDS } }),
+  FST_ERR_HANDLER_TIMEOUT: () =>
+    httpErrors.REQUEST_TIMEOUT({ headers: { 'retry-after': RETRY_AFTER_SECONDS } }),
 };
 
 const PROBE_PATHS = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
@@ -266,7 +267,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   };
 
   const classify = (err: unknown): { appError: AppError; unexpected: boolean } => {
-    if (isAppError(err)) return { appError: err, unexpected: err.status >= 500 && err.code === 'INTERNAL_ERROR' };
+    if (isAppError(err))
+      return { appError: err, unexpected: err.status >= 500 && err.code === 'INTERNAL_ERROR' };
     const e = err as Partial<FastifyError> & { validation?: unknown };
     if (Array.isArray(e.validation)) {
       return { appError: httpErrors.VALIDATION_FAILED({ errors: fieldErrors(e) }), unexpected: false };
@@ -306,7 +308,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   let limiter: RateLimiter | undefined;
   if (opts.rateLimit) {
     const rl = opts.rateLimit;
-    const theLimiter = createRateLimiter({ redis: rl.redis, prefix: rl.prefix, commandTimeoutMs: rl.commandTimeoutMs });
+    const theLimiter = createRateLimiter({
+      redis: rl.redis,
+      prefix: rl.prefix,
+      commandTimeoutMs: rl.commandTimeoutMs,
+    });
     limiter = theLimiter;
     app.addHook('onRequest', async (request, reply) => {
       const route = request.routeOptions.url;
@@ -326,7 +332,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: opts.openapi.title, version: opts.openapi.version, description: opts.openapi.description },
+      info: {
+        title: opts.openapi.title,
+        version: opts.openapi.version,
+        description: opts.openapi.description,
+      },
       // Routes declare `security: [{ bearer: [] }]`; the scheme must exist or document generation throws.
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
@@ -410,10 +420,14 @@ function foreignClientError(err: Error, status: number): AppError {
   }
   const generic = errorForStatus(status, { headers, ...(showMessage ? { detail: err.message } : {}) });
   if (code === undefined || code.startsWith('FST_') || !/^[A-Z][A-Z0-9_]{2,80}$/.test(code)) return generic;
-  return new AppError(code, { status, en: generic.title.en, es: generic.title.es }, {
-    headers,
-    ...(showMessage ? { detail: err.message } : {}),
-  });
+  return new AppError(
+    code,
+    { status, en: generic.title.en, es: generic.title.es },
+    {
+      headers,
+      ...(showMessage ? { detail: err.message } : {}),
+    },
+  );
 }
 
 function fieldErrors(e: { validation?: unknown; validationContext?: string }): FieldError[] {

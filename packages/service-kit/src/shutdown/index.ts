@@ -13,7 +13,11 @@ export interface ShutdownLogger {
 }
 
 /** Runs the steps in order; a failing or hanging step is logged and skipped so later resources still close. */
-export async function runShutdown(steps: ShutdownStep[], log: ShutdownLogger, timeoutMs: number): Promise<boolean> {
+export async function runShutdown(
+  steps: ShutdownStep[],
+  log: ShutdownLogger,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let clean = true;
   for (const step of steps) {

@@ -3,14 +3,22 @@ import { runShutdown } from './index.js';
 
 const quietLog = () => {
   const lines: string[] = [];
-  return { lines, info: (_o: object, m?: string) => void lines.push(`info ${m}`), error: (_o: object, m?: string) => void lines.push(`error ${m}`) };
+  return {
+    lines,
+    info: (_o: object, m?: string) => void lines.push(`info ${m}`),
+    error: (_o: object, m?: string) => void lines.push(`error ${m}`),
+  };
 };
 
 describe('runShutdown', () => {
   it('runs the steps in order and reports a clean shutdown', async () => {
     const order: string[] = [];
     const step = (name: string) => ({ name, run: () => Promise.resolve(void order.push(name)) });
-    const clean = await runShutdown([step('http'), step('consumers'), step('workers'), step('relay'), step('pool'), step('nats')], quietLog(), 1_000);
+    const clean = await runShutdown(
+      [step('http'), step('consumers'), step('workers'), step('relay'), step('pool'), step('nats')],
+      quietLog(),
+      1_000,
+    );
     expect(clean).toBe(true);
     expect(order).toEqual(['http', 'consumers', 'workers', 'relay', 'pool', 'nats']);
   });

@@ -92,7 +92,13 @@ function tooLarge({ limit, multipart }: Overflow, close: boolean): AppError {
   });
 }
 
-function readUpTo(request: FastifyRequest, payload: Readable, limit: number, drainMax: number, done: Done): void {
+function readUpTo(
+  request: FastifyRequest,
+  payload: Readable,
+  limit: number,
+  drainMax: number,
+  done: Done,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   const cleanup = (): void => {

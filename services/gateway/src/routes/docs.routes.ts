@@ -17,9 +17,13 @@ const OpenApiResponse = Type.Object(
 );
 
 // The kit's CSP is `default-src 'none'`; this page needs its inline stylesheet and nothing else.
-const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DOCS_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-export function docsRoutes(app: HttpServer, deps: { aggregator: OpenApiAggregator; upstreams: Upstream[] }): void {
+export function docsRoutes(
+  app: HttpServer,
+  deps: { aggregator: OpenApiAggregator; upstreams: Upstream[] },
+): void {
   app.get(
     '/docs/openapi.json',
     { schema: { hide: true, response: { 200: OpenApiResponse } } },
@@ -29,24 +33,27 @@ export function docsRoutes(app: HttpServer, deps: { aggregator: OpenApiAggregato
     },
   );
 
-  app.get(
-    '/docs',
-    { schema: { hide: true, response: { 200: Type.String() } } },
-    async (_request, reply) => {
-      const doc = await deps.aggregator.document();
-      void reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', DOCS_CSP)
-        .header('cache-control', 'no-cache');
-      return docsPage(doc, deps.upstreams);
-    },
-  );
+  app.get('/docs', { schema: { hide: true, response: { 200: Type.String() } } }, async (_request, reply) => {
+    const doc = await deps.aggregator.document();
+    void reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', DOCS_CSP)
+      .header('cache-control', 'no-cache');
+    return docsPage(doc, deps.upstreams);
+  });
 }
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
-const STATUS_TEXT: Record<string, string> = { up: 'available', stale: 'unreachable (cached document)', down: 'unreachable' };
+const STATUS_TEXT: Record<string, string> = {
+  up: 'available',
+  stale: 'unreachable (cached document)',
+  down: 'unreachable',
+};
 
 export function docsPage(doc: OpenApiDocument, upstreams: Upstream[]): string {
   const statuses = (doc['x-vinculo-upstreams'] ?? {}) as Record<string, string | undefined>;

@@ -11,7 +11,13 @@ import proxy from '@fastify/http-proxy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { httpErrors } from '@vinculo/service-kit/http';
 import { errors } from '../errors.js';
-import { bodyLimitParser, bodyTooLarge, bufferedLength, isBodyTooLarge, type BodyLimits } from './body-limit.js';
+import {
+  bodyLimitParser,
+  bodyTooLarge,
+  bufferedLength,
+  isBodyTooLarge,
+  type BodyLimits,
+} from './body-limit.js';
 import type { Upstream } from '../upstreams.js';
 
 // OPTIONS is answered by CORS at the gateway; services behind it do not do CORS.
@@ -59,14 +65,16 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyRoutesOptions
     undici: { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 5_000) },
     preHandler: (request, _reply, done) => {
       const rest = (request.params as Record<string, string | undefined>)['*'] ?? '';
-      if (PRIVATE_PATHS.has(rest.split('?')[0]?.replace(/\/+$/, '') ?? '')) return done(httpErrors.NOT_FOUND());
+      if (PRIVATE_PATHS.has(rest.split('?')[0]?.replace(/\/+$/, '') ?? ''))
+        return done(httpErrors.NOT_FOUND());
       done();
     },
     replyOptions: {
       // Never retry: a 503 from a service (with its Retry-After) goes back to the client as it is, and a POST
       // must not be sent twice.
       retryDelay: () => null,
-      rewriteRequestHeaders: (request, headers) => forwardHeaders(request as FastifyRequest, headers as IncomingHttpHeaders),
+      rewriteRequestHeaders: (request, headers) =>
+        forwardHeaders(request as FastifyRequest, headers as IncomingHttpHeaders),
       // reply-from hands over { statusCode, headers, stream } (its types say a ServerResponse).
       onResponse: (request, reply, res) => {
         const { headers, stream } = res as unknown as { headers: IncomingHttpHeaders; stream: Readable };

@@ -9,16 +9,26 @@ export interface SupplierRecord {
 }
 
 /** One page of suppliers (by id) with their certificates; `after` is the last id of the previous page. */
-export async function loadSupplierPage(db: Executor<MatchingDb>, opts: { after?: string; limit: number }): Promise<SupplierRecord[]> {
+export async function loadSupplierPage(
+  db: Executor<MatchingDb>,
+  opts: { after?: string; limit: number },
+): Promise<SupplierRecord[]> {
   let q = db.selectFrom('suppliers').select(['id', 'snapshot']).orderBy('id').limit(opts.limit);
   if (opts.after) q = q.where('id', '>', opts.after);
   return withCertificates(db, await q.execute());
 }
 
 /** The named suppliers that exist in the read model, with their certificates. */
-export async function loadSuppliers(db: Executor<MatchingDb>, ids: readonly string[]): Promise<SupplierRecord[]> {
+export async function loadSuppliers(
+  db: Executor<MatchingDb>,
+  ids: readonly string[],
+): Promise<SupplierRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('suppliers').select(['id', 'snapshot']).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('suppliers')
+    .select(['id', 'snapshot'])
+    .where('id', 'in', [...ids])
+    .execute();
   return withCertificates(db, rows);
 }
 

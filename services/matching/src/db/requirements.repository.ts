@@ -31,18 +31,39 @@ export function createRequirementRepository() {
         .executeTakeFirstOrThrow();
     },
 
-    async find(db: Executor<MatchingDb>, id: string, opts: { forUpdate?: boolean } = {}): Promise<Requirement | undefined> {
+    async find(
+      db: Executor<MatchingDb>,
+      id: string,
+      opts: { forUpdate?: boolean } = {},
+    ): Promise<Requirement | undefined> {
       let q = db.selectFrom('requirements').selectAll().where('id', '=', id);
       if (opts.forUpdate) q = q.forUpdate();
       return q.executeTakeFirst();
     },
 
     /** Moves the requirement to `to`, stamping the matching time column and bumping the version. */
-    async transition(db: Executor<MatchingDb>, id: string, to: RequirementState, at: Date): Promise<Requirement> {
-      const stamp = to === 'open' ? 'opened_at' : to === 'closed' ? 'closed_at' : to === 'cancelled' ? 'cancelled_at' : undefined;
+    async transition(
+      db: Executor<MatchingDb>,
+      id: string,
+      to: RequirementState,
+      at: Date,
+    ): Promise<Requirement> {
+      const stamp =
+        to === 'open'
+          ? 'opened_at'
+          : to === 'closed'
+            ? 'closed_at'
+            : to === 'cancelled'
+              ? 'cancelled_at'
+              : undefined;
       return db
         .updateTable('requirements')
-        .set((eb) => ({ state: to, version: eb('version', '+', 1), updated_at: at, ...(stamp ? { [stamp]: at } : {}) }))
+        .set((eb) => ({
+          state: to,
+          version: eb('version', '+', 1),
+          updated_at: at,
+          ...(stamp ? { [stamp]: at } : {}),
+        }))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -58,13 +79,22 @@ export function createRequirementRepository() {
       if (opts.state) q = q.where('state', '=', opts.state);
       if (opts.after) {
         const { createdAt, id } = opts.after;
-        q = q.where((eb) => eb.or([eb('created_at', '<', new Date(createdAt)), eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)])]));
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', new Date(createdAt)),
+            eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)]),
+          ]),
+        );
       }
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
     },
 
     async buyerName(db: Executor<MatchingDb>, orgId: string): Promise<string | null> {
-      const row = await db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirst();
+      const row = await db
+        .selectFrom('organizations')
+        .select('name')
+        .where('id', '=', orgId)
+        .executeTakeFirst();
       return row?.name ?? null;
     },
   };

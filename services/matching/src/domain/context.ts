@@ -6,7 +6,12 @@ export interface RequestContext {
   principal?: Principal;
 }
 
-const mexicoCity = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City', year: 'numeric', month: '2-digit', day: '2-digit' });
+const mexicoCity = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Mexico_City',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** Today's date in Mexico City's calendar, YYYY-MM-DD: deadlines and certificate validity are read in it. */
 export function todayInMexico(now: Date = new Date()): string {

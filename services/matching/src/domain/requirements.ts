@@ -18,7 +18,12 @@ import { inTransaction, newId, type Kysely } from '@vinculo/service-kit/db';
 import type { RequirementRepository } from '../db/requirements.repository.js';
 import type { MatchingDb, Requirement, RequirementSpec, RequirementState, Visibility } from '../db/schema.js';
 import { errors } from '../errors.js';
-import { requirementSnapshot, type MatchingEventType, type RequirementEventWriter, type RequirementSnapshot } from '../events/matching.events.js';
+import {
+  requirementSnapshot,
+  type MatchingEventType,
+  type RequirementEventWriter,
+  type RequirementSnapshot,
+} from '../events/matching.events.js';
 import { isCalendarDate, todayInMexico, type RequestContext } from './context.js';
 import type { SupplierIndex } from './supplier-index.js';
 
@@ -49,7 +54,10 @@ export type RequirementView = RequirementSnapshot & { version: number };
 
 export type RequirementAction = 'open' | 'close' | 'cancel';
 
-const TRANSITIONS: Record<RequirementAction, { from: readonly RequirementState[]; to: RequirementState; event: MatchingEventType }> = {
+const TRANSITIONS: Record<
+  RequirementAction,
+  { from: readonly RequirementState[]; to: RequirementState; event: MatchingEventType }
+> = {
   open: { from: ['draft'], to: 'open', event: 'matching.requirement.opened' },
   close: { from: ['open'], to: 'closed', event: 'matching.requirement.closed' },
   cancel: { from: ['draft', 'open', 'closed'], to: 'cancelled', event: 'matching.requirement.cancelled' },
@@ -83,21 +91,38 @@ function checkSpec(input: RequirementInput, today: string): RequirementSpec {
     const seen = new Map<string, { standardId: string; verifiedOnly?: boolean }>();
     list.forEach((c, i) => {
       if (!certificationStandard(c.standardId))
-        throw errors.UNKNOWN_CERTIFICATE({ detail: c.standardId, errors: [{ in: 'body', path: `${path}/${i}/standardId`, message: c.standardId }] });
+        throw errors.UNKNOWN_CERTIFICATE({
+          detail: c.standardId,
+          errors: [{ in: 'body', path: `${path}/${i}/standardId`, message: c.standardId }],
+        });
       seen.set(c.standardId, { standardId: c.standardId, ...(c.verifiedOnly ? { verifiedOnly: true } : {}) });
     });
     return [...seen.values()];
   };
   input.capabilities.processTags.forEach((t, i) => {
     if (!processTag(t))
-      throw errors.UNKNOWN_PROCESS_TAG({ detail: t, errors: [{ in: 'body', path: `/capabilities/processTags/${i}`, message: t }] });
+      throw errors.UNKNOWN_PROCESS_TAG({
+        detail: t,
+        errors: [{ in: 'body', path: `/capabilities/processTags/${i}`, message: t }],
+      });
   });
   if (input.volume && !capacityUnit(input.volume.unit))
-    throw errors.UNKNOWN_UNIT({ detail: input.volume.unit, errors: [{ in: 'body', path: '/volume/unit', message: input.volume.unit }] });
+    throw errors.UNKNOWN_UNIT({
+      detail: input.volume.unit,
+      errors: [{ in: 'body', path: '/volume/unit', message: input.volume.unit }],
+    });
   return {
     description: input.description ?? '',
-    items: input.items.map((i) => ({ description: i.description, codes: unique(i.codes), quantity: i.quantity, unit: i.unit })),
-    capabilities: { scianCodes: unique(input.capabilities.scianCodes), processTags: unique(input.capabilities.processTags) },
+    items: input.items.map((i) => ({
+      description: i.description,
+      codes: unique(i.codes),
+      quantity: i.quantity,
+      unit: i.unit,
+    })),
+    capabilities: {
+      scianCodes: unique(input.capabilities.scianCodes),
+      processTags: unique(input.capabilities.processTags),
+    },
     mustHaveCertificates: certs(input.mustHaveCertificates, '/mustHaveCertificates'),
     niceToHaveCertificates: certs(input.niceToHaveCertificates ?? [], '/niceToHaveCertificates'),
     maxTier: input.maxTier ?? null,
@@ -107,13 +132,24 @@ function checkSpec(input: RequirementInput, today: string): RequirementSpec {
   };
 }
 
-export async function createRequirement(d: RequirementDeps, input: RequirementInput, ctx: RequestContext): Promise<RequirementView> {
+export async function createRequirement(
+  d: RequirementDeps,
+  input: RequirementInput,
+  ctx: RequestContext,
+): Promise<RequirementView> {
   const p = assertBuyerWriter(ctx);
   const now = d.now();
   const spec = checkSpec(input, todayInMexico(now));
   const row = await d.requirements.insert(
     d.db,
-    { id: newId(), buyerOrgId: p.orgId, title: input.title.trim(), spec, deadline: input.deadline, visibility: input.visibility },
+    {
+      id: newId(),
+      buyerOrgId: p.orgId,
+      title: input.title.trim(),
+      spec,
+      deadline: input.deadline,
+      visibility: input.visibility,
+    },
     now,
   );
   return view(row);
@@ -133,21 +169,32 @@ export async function transitionRequirement(
     assertBuyerWriter(ctx);
     if (!t.from.includes(current.state))
       throw errors.INVALID_TRANSITION({
-        detail: { en: `A ${current.state} requirement cannot be ${t.to}`, es: `Un requerimiento en estado ${current.state} no puede pasar a ${t.to}` },
+        detail: {
+          en: `A ${current.state} requirement cannot be ${t.to}`,
+          es: `Un requerimiento en estado ${current.state} no puede pasar a ${t.to}`,
+        },
       });
     const now = d.now();
     if (action === 'open' && current.deadline < todayInMexico(now)) throw errors.DEADLINE_PASSED();
     const next = await d.requirements.transition(trx, id, t.to, now);
     await d.writeEvent(trx, t.event, next, {
       correlationId: ctx.correlationId,
-      actor: { orgId: p.orgId, ...(p.userId ? { userId: p.userId } : {}), ...(p.apiKeyId ? { apiKeyId: p.apiKeyId } : {}) },
+      actor: {
+        orgId: p.orgId,
+        ...(p.userId ? { userId: p.userId } : {}),
+        ...(p.apiKeyId ? { apiKeyId: p.apiKeyId } : {}),
+      },
     });
     return next;
   });
   return view(row);
 }
 
-export async function getRequirement(d: RequirementDeps, id: string, ctx: RequestContext): Promise<RequirementView> {
+export async function getRequirement(
+  d: RequirementDeps,
+  id: string,
+  ctx: RequestContext,
+): Promise<RequirementView> {
   const p = principalOf(ctx);
   const row = await d.requirements.find(d.db, id);
   if (!row) throw errors.REQUIREMENT_NOT_FOUND();
@@ -171,7 +218,11 @@ export async function listRequirements(
   };
 }
 
-export function toEngineRequirement(r: Requirement, buyerName: string | null, evaluationDate: string): EngineRequirement {
+export function toEngineRequirement(
+  r: Requirement,
+  buyerName: string | null,
+  evaluationDate: string,
+): EngineRequirement {
   return {
     title: r.title,
     description: r.spec.description,
@@ -204,8 +255,17 @@ export async function getMatches(d: RequirementDeps, id: string, q: MatchesQuery
   const weights: Weights = { ...DEFAULT_WEIGHTS, ...q.weights };
   if (Object.values(weights).every((w) => w === 0)) throw errors.WEIGHTS_ALL_ZERO();
   const evaluatedOn = todayInMexico(d.now());
-  const requirement = toEngineRequirement(row, await d.requirements.buyerName(d.db, row.buyer_org_id), evaluatedOn);
-  const result = d.index.match(requirement, { weights, limit: q.limit, offset: q.offset, nearMissLimit: q.nearMisses });
+  const requirement = toEngineRequirement(
+    row,
+    await d.requirements.buyerName(d.db, row.buyer_org_id),
+    evaluatedOn,
+  );
+  const result = d.index.match(requirement, {
+    weights,
+    limit: q.limit,
+    offset: q.offset,
+    nearMissLimit: q.nearMisses,
+  });
   const name = (supplierId: string) => d.index.nameOf(supplierId) ?? null;
   return {
     requirementId: row.id,

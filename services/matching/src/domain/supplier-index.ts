@@ -21,7 +21,9 @@ export function toEngineSupplier({ snapshot: s, certificates }: SupplierRecord):
   return {
     id: s.id,
     name: s.name,
-    descriptions: [s.description.es, s.description.en].filter((d): d is string => typeof d === 'string' && d.length > 0),
+    descriptions: [s.description.es, s.description.en].filter(
+      (d): d is string => typeof d === 'string' && d.length > 0,
+    ),
     scianCodes: s.scianCodes,
     processTags: s.processTags,
     materials: s.materials,
@@ -29,7 +31,12 @@ export function toEngineSupplier({ snapshot: s, certificates }: SupplierRecord):
     capacity: s.capacity ? { unit: s.capacity.unit, amountPerMonth: s.capacity.amountPerMonth } : null,
     sizeClass: s.sizeClass,
     tiers: s.tiers,
-    certificates: certificates.map((c) => ({ standardId: c.standardId, status: c.status, validFrom: c.validFrom, validTo: c.validTo })),
+    certificates: certificates.map((c) => ({
+      standardId: c.standardId,
+      status: c.status,
+      validFrom: c.validFrom,
+      validTo: c.validTo,
+    })),
     trackRecord: s.trackRecord.map((t) => ({
       title: t.title,
       description: t.description,

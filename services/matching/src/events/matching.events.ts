@@ -16,7 +16,10 @@ const Uuid = Type.String({ format: 'uuid' });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const IsoTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const RequiredCertificate = Type.Object({ standardId: Type.String(), verifiedOnly: Type.Optional(Type.Boolean()) });
+const RequiredCertificate = Type.Object({
+  standardId: Type.String(),
+  verifiedOnly: Type.Optional(Type.Boolean()),
+});
 
 /** The whole public state of a requirement (aggregate 'requirement'; version = the requirement's version). */
 export const RequirementSnapshot = Type.Object({
@@ -32,9 +35,17 @@ export const RequirementSnapshot = Type.Object({
   title: Type.String(),
   description: Type.String(),
   items: Type.Array(
-    Type.Object({ description: Type.String(), codes: Type.Array(Type.String()), quantity: Type.Number(), unit: Type.String() }),
+    Type.Object({
+      description: Type.String(),
+      codes: Type.Array(Type.String()),
+      quantity: Type.Number(),
+      unit: Type.String(),
+    }),
   ),
-  capabilities: Type.Object({ scianCodes: Type.Array(Type.String()), processTags: Type.Array(Type.String()) }),
+  capabilities: Type.Object({
+    scianCodes: Type.Array(Type.String()),
+    processTags: Type.Array(Type.String()),
+  }),
   mustHaveCertificates: Type.Array(RequiredCertificate),
   niceToHaveCertificates: Type.Array(RequiredCertificate),
   maxTier: Nullable(Type.Integer({ minimum: 1, maximum: 4 })),
@@ -58,7 +69,9 @@ export const MatchingEvents = {
 } as const;
 export type MatchingEventType = keyof typeof MatchingEvents;
 
-const validators: Record<string, Validator> = Object.fromEntries(Object.entries(MatchingEvents).map(([type, schema]) => [type, Compile(schema)]));
+const validators: Record<string, Validator> = Object.fromEntries(
+  Object.entries(MatchingEvents).map(([type, schema]) => [type, Compile(schema)]),
+);
 
 export function requirementSnapshot(r: Requirement): RequirementSnapshot {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -116,7 +129,9 @@ export function createRequirementEventWriter(namespace: string): RequirementEven
     const validator = validators[type];
     if (!validator?.Check(event)) {
       const first = validator ? [...validator.Errors(event)][0] : undefined;
-      throw new Error(`event ${type} does not match its schema: ${first ? `${first.instancePath} ${first.message}` : 'no schema'}`);
+      throw new Error(
+        `event ${type} does not match its schema: ${first ? `${first.instancePath} ${first.message}` : 'no schema'}`,
+      );
     }
     await enqueueEvent(trx, event, subject(namespace, type));
   };

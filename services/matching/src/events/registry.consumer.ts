@@ -42,7 +42,12 @@ export async function applyRegistryEvent(
       break;
     case 'registry.supplier.registered':
     case 'registry.supplier.updated':
-      if (await applyIfNewer(trx, { table: 'suppliers', row: { id: event.data.id, snapshot: JSON.stringify(event.data), version, updated_at: now } }))
+      if (
+        await applyIfNewer(trx, {
+          table: 'suppliers',
+          row: { id: event.data.id, snapshot: JSON.stringify(event.data), version, updated_at: now },
+        })
+      )
         refresh = event.data.id;
       break;
     case 'registry.certification.added':
@@ -54,7 +59,13 @@ export async function applyRegistryEvent(
       if (
         await applyIfNewer(trx, {
           table: 'certificates',
-          row: { id: event.data.id, supplier_id: event.data.supplierId, snapshot: JSON.stringify(event.data), version, updated_at: now },
+          row: {
+            id: event.data.id,
+            supplier_id: event.data.supplierId,
+            snapshot: JSON.stringify(event.data),
+            version,
+            updated_at: now,
+          },
         })
       )
         refresh = event.data.supplierId;
@@ -83,7 +94,11 @@ export async function applyRegistryEvent(
   return refresh;
 }
 
-async function recordPosition(trx: Transaction<MatchingDb>, consumer: string, event: AnyEvent): Promise<void> {
+async function recordPosition(
+  trx: Transaction<MatchingDb>,
+  consumer: string,
+  event: AnyEvent,
+): Promise<void> {
   await trx
     .insertInto('read_model_position')
     .values({
@@ -162,7 +177,10 @@ export function createRegistryConsumer(opts: RegistryConsumerOptions): InboxCons
       await opts.onSuppliersChanged(ids);
     } catch (err) {
       for (const id of ids) pending.add(id);
-      opts.log.warn({ err: err instanceof Error ? err.message : String(err), suppliers: ids.length }, 'index refresh failed; retried after the next event');
+      opts.log.warn(
+        { err: err instanceof Error ? err.message : String(err), suppliers: ids.length },
+        'index refresh failed; retried after the next event',
+      );
     }
   };
   const definition = defineConsumer(opts.namespace, 'registry', REGISTRY_CONSUMER);

@@ -20,11 +20,23 @@ export interface RequirementRouteDeps extends requirements.RequirementDeps {
   authenticate: AuthHook;
 }
 
-const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const Errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
 const Uuid = Type.String({ format: 'uuid' });
-const CalendarDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, America/Mexico_City calendar' });
+const CalendarDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'YYYY-MM-DD, America/Mexico_City calendar',
+});
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
-const Code = Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$', description: 'SCIAN, UNSPSC, part or drawing code' });
+const Code = Type.String({
+  pattern: '^[0-9A-Za-z][0-9A-Za-z.-]{0,19}$',
+  description: 'SCIAN, UNSPSC, part or drawing code',
+});
 const Certificate = Type.Object(
   { standardId: Type.String({ minLength: 1, maxLength: 80 }), verifiedOnly: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
@@ -55,8 +67,12 @@ const RequirementBody = Type.Object(
     ),
     mustHaveCertificates: Type.Array(Certificate, { maxItems: 20 }),
     niceToHaveCertificates: Type.Optional(Type.Array(Certificate, { maxItems: 20 })),
-    maxTier: Type.Optional(Type.Union([Type.Null(), Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)])),
-    sizePreference: Type.Optional(Type.Union([Type.Null(), Type.Literal('sme-only'), Type.Literal('prefer-sme')])),
+    maxTier: Type.Optional(
+      Type.Union([Type.Null(), Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+    ),
+    sizePreference: Type.Optional(
+      Type.Union([Type.Null(), Type.Literal('sme-only'), Type.Literal('prefer-sme')]),
+    ),
     location: Type.Optional(
       Type.Union([
         Type.Null(),
@@ -74,7 +90,10 @@ const RequirementBody = Type.Object(
       Type.Union([
         Type.Null(),
         Type.Object(
-          { unit: Type.String({ minLength: 1, maxLength: 40 }), amountPerMonth: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }) },
+          {
+            unit: Type.String({ minLength: 1, maxLength: 40 }),
+            amountPerMonth: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
+          },
           { additionalProperties: false },
         ),
       ]),
@@ -87,8 +106,17 @@ const RequirementBody = Type.Object(
 
 const Requirement = Type.Intersect([RequirementSnapshot, Type.Object({ version: Type.Integer() })]);
 const Params = Type.Object({ requirementId: Uuid });
-const State = Type.Union([Type.Literal('draft'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('awarded'), Type.Literal('cancelled')]);
-const ListQuery = Type.Object({ ...CursorQuery.properties, state: Type.Optional(State) }, { additionalProperties: false });
+const State = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('open'),
+  Type.Literal('closed'),
+  Type.Literal('awarded'),
+  Type.Literal('cancelled'),
+]);
+const ListQuery = Type.Object(
+  { ...CursorQuery.properties, state: Type.Optional(State) },
+  { additionalProperties: false },
+);
 
 // Cursors are client-held: validate them as strictly as any input before they reach SQL.
 const PageCursor = Type.Object(
@@ -110,9 +138,16 @@ const MatchesQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0 })),
-    nearMisses: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 10, description: 'how many near misses, best first' })),
+    nearMisses: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 50, default: 10, description: 'how many near misses, best first' }),
+    ),
     ...Object.fromEntries(
-      weightKeys.map((k) => [k, Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'relative weight of the criterion' }))]),
+      weightKeys.map((k) => [
+        k,
+        Type.Optional(
+          Type.Number({ minimum: 0, maximum: 100, description: 'relative weight of the criterion' }),
+        ),
+      ]),
     ),
   },
   { additionalProperties: false },
@@ -135,10 +170,20 @@ const Matches = Type.Object({
   limit: Type.Integer(),
   offset: Type.Integer(),
   candidates: Type.Array(
-    Type.Object({ supplierId: Type.String(), name: Nullable(Type.String()), score: Type.Number(), explanation: Type.Array(Explanation) }),
+    Type.Object({
+      supplierId: Type.String(),
+      name: Nullable(Type.String()),
+      score: Type.Number(),
+      explanation: Type.Array(Explanation),
+    }),
   ),
   nearMisses: Type.Array(
-    Type.Object({ supplierId: Type.String(), name: Nullable(Type.String()), score: Type.Number(), gaps: Type.Array(Gap) }),
+    Type.Object({
+      supplierId: Type.String(),
+      name: Nullable(Type.String()),
+      score: Type.Number(),
+      gaps: Type.Array(Gap),
+    }),
   ),
 });
 
@@ -149,18 +194,35 @@ export function requirementRoutes(app: HttpServer, deps: RequirementRouteDeps): 
 
   app.post(
     '/requirements',
-    { ...auth, config: { idempotent: true }, schema: { tags, security, body: RequirementBody, response: { 201: Requirement, ...Errors } } },
-    async (req, reply) => reply.code(201).send(await requirements.createRequirement(deps, req.body, contextOf(req))),
+    {
+      ...auth,
+      config: { idempotent: true },
+      schema: { tags, security, body: RequirementBody, response: { 201: Requirement, ...Errors } },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await requirements.createRequirement(deps, req.body, contextOf(req))),
   );
 
   app.get(
     '/requirements',
-    { ...auth, schema: { tags, security, querystring: ListQuery, response: { 200: Paginated(Requirement), ...Errors } } },
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        querystring: ListQuery,
+        response: { 200: Paginated(Requirement), ...Errors },
+      },
+    },
     async (req) => {
       const after = req.query.cursor ? pageCursor(req.query.cursor) : undefined;
       const page = await requirements.listRequirements(
         deps,
-        { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(req.query.state ? { state: req.query.state } : {}), ...(after ? { after } : {}) },
+        {
+          limit: req.query.limit ?? DEFAULT_PAGE_SIZE,
+          ...(req.query.state ? { state: req.query.state } : {}),
+          ...(after ? { after } : {}),
+        },
         contextOf(req),
       );
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
@@ -177,13 +239,23 @@ export function requirementRoutes(app: HttpServer, deps: RequirementRouteDeps): 
     app.post(
       `/requirements/:requirementId/${action}`,
       { ...auth, schema: { tags, security, params: Params, response: { 200: Requirement, ...Errors } } },
-      async (req) => requirements.transitionRequirement(deps, req.params.requirementId, action, contextOf(req)),
+      async (req) =>
+        requirements.transitionRequirement(deps, req.params.requirementId, action, contextOf(req)),
     );
   }
 
   app.get(
     '/requirements/:requirementId/matches',
-    { ...auth, schema: { tags, security, params: Params, querystring: MatchesQuery, response: { 200: Matches, ...Errors } } },
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        params: Params,
+        querystring: MatchesQuery,
+        response: { 200: Matches, ...Errors },
+      },
+    },
     async (req) => {
       const q = req.query as Record<string, number | undefined>;
       const weights: Partial<Record<Criterion, number>> = {};

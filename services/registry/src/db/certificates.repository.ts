@@ -17,7 +17,10 @@ import type {
 type X = Executor<RegistryDb>;
 
 export type CertificateValues = Omit<Insertable<CertificatesTable>, 'created_at' | 'updated_at' | 'version'>;
-export type CertificateChange = Omit<Updateable<CertificatesTable>, 'id' | 'org_id' | 'created_at' | 'version' | 'updated_at'>;
+export type CertificateChange = Omit<
+  Updateable<CertificatesTable>,
+  'id' | 'org_id' | 'created_at' | 'version' | 'updated_at'
+>;
 export type NoticeKind = CertificateNoticesTable['kind'];
 
 export interface QueueItem extends VerificationRequest {
@@ -34,7 +37,11 @@ export function createCertificateRepository() {
   return {
     /** The supplier organisation, only when it has a supplier profile. */
     async supplierExists(x: X, orgId: string): Promise<boolean> {
-      const row = await x.selectFrom('supplier_profiles').select('org_id').where('org_id', '=', orgId).executeTakeFirst();
+      const row = await x
+        .selectFrom('supplier_profiles')
+        .select('org_id')
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
       return row !== undefined;
     },
 
@@ -43,7 +50,12 @@ export function createCertificateRepository() {
     },
 
     find(x: X, orgId: string, id: string): Promise<Certificate | undefined> {
-      return x.selectFrom('certificates').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      return x
+        .selectFrom('certificates')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
 
     /** Locks the row so concurrent changes bump the version one after the other. */
@@ -68,12 +80,19 @@ export function createCertificateRepository() {
     list(x: X, orgId: string, limit: number, afterId?: string): Promise<Certificate[]> {
       let q = x.selectFrom('certificates').selectAll().where('org_id', '=', orgId);
       if (afterId) q = q.where('id', '>', afterId);
-      return q.orderBy('id').limit(limit + 1).execute();
+      return q
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
     },
 
     /** Content-addressed: a second upload of the same bytes finds the row and changes nothing. */
     async insertDocument(x: X, doc: Omit<Insertable<DocumentsTable>, 'created_at'>): Promise<void> {
-      await x.insertInto('documents').values(doc).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+      await x
+        .insertInto('documents')
+        .values(doc)
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute();
     },
 
     findDocument(x: X, sha256: string) {
@@ -81,15 +100,25 @@ export function createCertificateRepository() {
     },
 
     findAuditor(x: X, orgId: string) {
-      return x.selectFrom('organizations').select(['id', 'name']).where('id', '=', orgId).where('type', '=', 'auditor').executeTakeFirst();
+      return x
+        .selectFrom('organizations')
+        .select(['id', 'name'])
+        .where('id', '=', orgId)
+        .where('type', '=', 'auditor')
+        .executeTakeFirst();
     },
 
     /** Creates the request; undefined when this auditor already has an open one for the certificate. */
-    async insertRequest(x: X, values: Omit<Insertable<VerificationRequestsTable>, 'created_at'>): Promise<VerificationRequest | undefined> {
+    async insertRequest(
+      x: X,
+      values: Omit<Insertable<VerificationRequestsTable>, 'created_at'>,
+    ): Promise<VerificationRequest | undefined> {
       return x
         .insertInto('verification_requests')
         .values(values)
-        .onConflict((oc) => oc.columns(['certificate_id', 'auditor_org_id']).where('status', '=', 'requested').doNothing())
+        .onConflict((oc) =>
+          oc.columns(['certificate_id', 'auditor_org_id']).where('status', '=', 'requested').doNothing(),
+        )
         .returningAll()
         .executeTakeFirst();
     },
@@ -112,7 +141,12 @@ export function createCertificateRepository() {
     ): Promise<VerificationRequest> {
       return x
         .updateTable('verification_requests')
-        .set({ status: decision.status, reason: decision.reason, decided_by: decision.decidedBy, decided_at: new Date() })
+        .set({
+          status: decision.status,
+          reason: decision.reason,
+          decided_by: decision.decidedBy,
+          decided_at: new Date(),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -144,7 +178,10 @@ export function createCertificateRepository() {
       if (status) q = q.where('vr.status', '=', status);
       // UUIDv7 ids: id order is creation order.
       if (afterId) q = q.where('vr.id', '>', afterId);
-      return q.orderBy('vr.id').limit(limit + 1).execute();
+      return q
+        .orderBy('vr.id')
+        .limit(limit + 1)
+        .execute();
     },
 
     /** Records a notice once per (certificate, kind, validity end); false when it was already recorded. */

@@ -23,7 +23,11 @@ export function createCredentialsRepository() {
         .execute();
     },
     findRefreshToken(x: X, tokenHash: string): Promise<RefreshToken | undefined> {
-      return x.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return x
+        .selectFrom('refresh_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
     },
     /** Marks a token used only if nobody used it first: the row count tells who won a concurrent refresh. */
     async claimRefreshToken(x: X, id: string): Promise<boolean> {
@@ -56,7 +60,16 @@ export function createCredentialsRepository() {
 
     async insertInvitation(
       x: X,
-      i: { id: string; orgId: string; email: string; emailNormalized: string; role: Role; tokenHash: string; invitedBy: string | null; expiresAt: Date },
+      i: {
+        id: string;
+        orgId: string;
+        email: string;
+        emailNormalized: string;
+        role: Role;
+        tokenHash: string;
+        invitedBy: string | null;
+        expiresAt: Date;
+      },
     ): Promise<Invitation> {
       return x
         .insertInto('invitations')
@@ -77,9 +90,19 @@ export function createCredentialsRepository() {
       return x.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     },
     findInvitation(x: X, orgId: string, id: string): Promise<Invitation | undefined> {
-      return x.selectFrom('invitations').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      return x
+        .selectFrom('invitations')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
     },
-    listInvitations(x: X, orgId: string, before: { createdAt: string; id: string } | undefined, limit: number) {
+    listInvitations(
+      x: X,
+      orgId: string,
+      before: { createdAt: string; id: string } | undefined,
+      limit: number,
+    ) {
       let q = x.selectFrom('invitations').selectAll().where('org_id', '=', orgId);
       if (before) {
         q = q.where((eb) =>
@@ -89,7 +112,11 @@ export function createCredentialsRepository() {
           ]),
         );
       }
-      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      return q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
     },
     async claimInvitation(x: X, id: string, userId: string): Promise<boolean> {
       const r = await x
@@ -116,7 +143,15 @@ export function createCredentialsRepository() {
 
     insertApiKey(
       x: X,
-      k: { id: string; orgId: string; name: string; prefix: string; keyHash: string; scopes: string[]; createdBy: string | null },
+      k: {
+        id: string;
+        orgId: string;
+        name: string;
+        prefix: string;
+        keyHash: string;
+        scopes: string[];
+        createdBy: string | null;
+      },
     ): Promise<ApiKey> {
       return x
         .insertInto('api_keys')
@@ -136,7 +171,11 @@ export function createCredentialsRepository() {
       return x.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     },
     async touchApiKey(x: X, id: string) {
-      await x.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', id).execute();
+      await x
+        .updateTable('api_keys')
+        .set({ last_used_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
     },
     listApiKeys(x: X, orgId: string, before: { createdAt: string; id: string } | undefined, limit: number) {
       let q = x.selectFrom('api_keys').selectAll().where('org_id', '=', orgId);
@@ -148,7 +187,11 @@ export function createCredentialsRepository() {
           ]),
         );
       }
-      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      return q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
     },
     async revokeApiKey(x: X, orgId: string, id: string): Promise<ApiKey | undefined> {
       return x

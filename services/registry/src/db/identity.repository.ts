@@ -14,15 +14,28 @@ export interface MembershipWithOrg {
 export function createIdentityRepository() {
   return {
     findUserByEmail(x: X, emailNormalized: string): Promise<User | undefined> {
-      return x.selectFrom('users').selectAll().where('email_normalized', '=', emailNormalized).executeTakeFirst();
+      return x
+        .selectFrom('users')
+        .selectAll()
+        .where('email_normalized', '=', emailNormalized)
+        .executeTakeFirst();
     },
     findUser(x: X, id: string): Promise<User | undefined> {
       return x.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    async insertUser(x: X, u: { id: string; email: string; emailNormalized: string; name: string; passwordHash: string | null }) {
+    async insertUser(
+      x: X,
+      u: { id: string; email: string; emailNormalized: string; name: string; passwordHash: string | null },
+    ) {
       await x
         .insertInto('users')
-        .values({ id: u.id, email: u.email, email_normalized: u.emailNormalized, name: u.name, password_hash: u.passwordHash })
+        .values({
+          id: u.id,
+          email: u.email,
+          email_normalized: u.emailNormalized,
+          name: u.name,
+          password_hash: u.passwordHash,
+        })
         .execute();
     },
     async setLastOrg(x: X, userId: string, orgId: string) {
@@ -37,7 +50,9 @@ export function createIdentityRepository() {
     updateOrganization(
       x: X,
       id: string,
-      patch: Partial<Pick<Organization, 'name' | 'country' | 'tax_id' | 'state_code' | 'municipality' | 'website'>>,
+      patch: Partial<
+        Pick<Organization, 'name' | 'country' | 'tax_id' | 'state_code' | 'municipality' | 'website'>
+      >,
     ): Promise<Organization | undefined> {
       return x
         .updateTable('organizations')
@@ -73,9 +88,17 @@ export function createIdentityRepository() {
         .execute();
     },
     async insertMembership(x: X, m: { orgId: string; userId: string; role: Role }) {
-      await x.insertInto('memberships').values({ org_id: m.orgId, user_id: m.userId, role: m.role }).execute();
+      await x
+        .insertInto('memberships')
+        .values({ org_id: m.orgId, user_id: m.userId, role: m.role })
+        .execute();
     },
-    listMembers(x: X, orgId: string, after: { createdAt: string; userId: string } | undefined, limit: number) {
+    listMembers(
+      x: X,
+      orgId: string,
+      after: { createdAt: string; userId: string } | undefined,
+      limit: number,
+    ) {
       let q = x
         .selectFrom('memberships as m')
         .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -89,10 +112,19 @@ export function createIdentityRepository() {
           ]),
         );
       }
-      return q.orderBy('m.created_at').orderBy('m.user_id').limit(limit + 1).execute();
+      return q
+        .orderBy('m.created_at')
+        .orderBy('m.user_id')
+        .limit(limit + 1)
+        .execute();
     },
     async updateRole(x: X, orgId: string, userId: string, role: Role) {
-      await x.updateTable('memberships').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      await x
+        .updateTable('memberships')
+        .set({ role })
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .execute();
     },
     async deleteMembership(x: X, orgId: string, userId: string) {
       await x.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();

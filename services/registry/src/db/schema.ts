@@ -210,7 +210,11 @@ export interface VerificationRequestsTable {
   certificate_id: string;
   supplier_org_id: string;
   auditor_org_id: string;
-  status: ColumnType<'requested' | 'verified' | 'rejected' | 'cancelled', 'requested' | 'verified' | 'rejected' | 'cancelled' | undefined, 'requested' | 'verified' | 'rejected' | 'cancelled'>;
+  status: ColumnType<
+    'requested' | 'verified' | 'rejected' | 'cancelled',
+    'requested' | 'verified' | 'rejected' | 'cancelled' | undefined,
+    'requested' | 'verified' | 'rejected' | 'cancelled'
+  >;
   reason: string | null;
   requested_by: string | null;
   decided_by: string | null;

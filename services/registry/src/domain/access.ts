@@ -20,7 +20,13 @@ export interface SupplierAccess {
   assignedCertificateIds: string[];
 }
 
-export const NO_ACCESS: SupplierAccess = { owner: false, ownerRoles: [], mandateScopes: [], mandateId: null, assignedCertificateIds: [] };
+export const NO_ACCESS: SupplierAccess = {
+  owner: false,
+  ownerRoles: [],
+  mandateScopes: [],
+  mandateId: null,
+  assignedCertificateIds: [],
+};
 
 // Calendar dates of mandates are read in Mexico City's calendar.
 const TODAY_MX = sql<string>`(now() at time zone 'America/Mexico_City')::date`;

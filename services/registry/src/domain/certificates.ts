@@ -101,31 +101,46 @@ export function isCalendarDate(s: string): boolean {
 
 function checkDates(validFrom: string, validTo: string): void {
   // ISO dates compare correctly as strings.
-  if (!isCalendarDate(validFrom) || !isCalendarDate(validTo) || validTo < validFrom) throw errors.CERTIFICATE_INVALID_DATES();
+  if (!isCalendarDate(validFrom) || !isCalendarDate(validTo) || validTo < validFrom)
+    throw errors.CERTIFICATE_INVALID_DATES();
 }
 
 function checkStandard(standardId: string): void {
   if (!certificationStandard(standardId)) {
-    throw errors.CERTIFICATE_UNKNOWN_STANDARD({ detail: `standardId ${JSON.stringify(standardId.slice(0, 60))}` });
+    throw errors.CERTIFICATE_UNKNOWN_STANDARD({
+      detail: `standardId ${JSON.stringify(standardId.slice(0, 60))}`,
+    });
   }
 }
 
 // ---- access helpers -----------------------------------------------------------------------------------------
 
-async function accessTo(deps: CertificateDeps, supplierId: string, ctx: RequestContext): Promise<SupplierAccess> {
+async function accessTo(
+  deps: CertificateDeps,
+  supplierId: string,
+  ctx: RequestContext,
+): Promise<SupplierAccess> {
   if (!(await repo.supplierExists(deps.db, supplierId))) throw errors.CERTIFICATE_SUPPLIER_NOT_FOUND();
   return supplierAccess(deps.db, ctx.principal, supplierId);
 }
 
 /** Owners and admins of the supplier; other organisations do not learn that they may not (404). */
-async function editor(deps: CertificateDeps, supplierId: string, ctx: RequestContext): Promise<SupplierAccess> {
+async function editor(
+  deps: CertificateDeps,
+  supplierId: string,
+  ctx: RequestContext,
+): Promise<SupplierAccess> {
   const a = await accessTo(deps, supplierId, ctx);
   if (!a.owner) throw errors.CERTIFICATE_SUPPLIER_NOT_FOUND();
   if (!canEditSupplier(a)) throw errors.CERTIFICATE_FORBIDDEN_ROLE();
   return a;
 }
 
-async function lockOwn(trx: Transaction<RegistryDb>, supplierId: string, certificateId: string): Promise<Certificate> {
+async function lockOwn(
+  trx: Transaction<RegistryDb>,
+  supplierId: string,
+  certificateId: string,
+): Promise<Certificate> {
   const c = await repo.lock(trx, certificateId);
   if (!c || c.org_id !== supplierId) throw errors.CERTIFICATE_NOT_FOUND();
   return c;
@@ -142,7 +157,10 @@ async function scheduleAfterCommit(deps: CertificateDeps, c: Certificate): Promi
   try {
     await deps.certificates.schedule({ id: c.id, validTo: c.valid_to });
   } catch (err) {
-    deps.log?.warn({ err, certificateId: c.id }, 'certificate expiry jobs not scheduled; the boot re-sync will');
+    deps.log?.warn(
+      { err, certificateId: c.id },
+      'certificate expiry jobs not scheduled; the boot re-sync will',
+    );
   }
 }
 
@@ -170,7 +188,12 @@ export interface NewCertificate {
   validTo: string;
 }
 
-export async function createCertificate(deps: CertificateDeps, supplierId: string, input: NewCertificate, ctx: RequestContext) {
+export async function createCertificate(
+  deps: CertificateDeps,
+  supplierId: string,
+  input: NewCertificate,
+  ctx: RequestContext,
+) {
   const access = await editor(deps, supplierId, ctx);
   checkStandard(input.standardId);
   checkDates(input.validFrom, input.validTo);
@@ -185,7 +208,14 @@ export async function createCertificate(deps: CertificateDeps, supplierId: strin
       valid_from: input.validFrom,
       valid_to: input.validTo,
     });
-    await deps.writeEvent(trx, 'registry.certification.added', aggregate(c), certificationSnapshot(c), supplierId, ctx);
+    await deps.writeEvent(
+      trx,
+      'registry.certification.added',
+      aggregate(c),
+      certificationSnapshot(c),
+      supplierId,
+      ctx,
+    );
     return c;
   });
   await scheduleAfterCommit(deps, created);
@@ -230,7 +260,14 @@ export async function updateCertificate(
         ? { status: 'declared' as const, status_reason: null, verified_by: null, verified_at: null }
         : {};
     const row = await repo.update(trx, c.id, { ...next, ...reset });
-    await deps.writeEvent(trx, 'registry.certification.updated', aggregate(row), certificationSnapshot(row), supplierId, ctx);
+    await deps.writeEvent(
+      trx,
+      'registry.certification.updated',
+      aggregate(row),
+      certificationSnapshot(row),
+      supplierId,
+      ctx,
+    );
     return { row, datesChanged: row.valid_to !== c.valid_to };
   });
   // Old jobs stay queued and find a different valid_to when they run: they do nothing.
@@ -250,14 +287,26 @@ export async function revokeCertificate(
     const c = await lockOwn(trx, supplierId, certificateId);
     if (c.status === 'revoked') throw errors.CERTIFICATE_REVOKED();
     const r = await repo.update(trx, c.id, { status: 'revoked', status_reason: reason });
-    await deps.writeEvent(trx, 'registry.certification.revoked', aggregate(r), certificationSnapshot(r), supplierId, ctx);
+    await deps.writeEvent(
+      trx,
+      'registry.certification.revoked',
+      aggregate(r),
+      certificationSnapshot(r),
+      supplierId,
+      ctx,
+    );
     return r;
   });
   return certificateView(row, access);
 }
 
 /** Checked before the upload is read, so strangers cannot make us buffer files. */
-export async function assertCanUpload(deps: CertificateDeps, supplierId: string, certificateId: string, ctx: RequestContext) {
+export async function assertCanUpload(
+  deps: CertificateDeps,
+  supplierId: string,
+  certificateId: string,
+  ctx: RequestContext,
+) {
   await editor(deps, supplierId, ctx);
   const c = await repo.find(deps.db, supplierId, certificateId);
   if (!c) throw errors.CERTIFICATE_NOT_FOUND();
@@ -278,28 +327,55 @@ export async function attachDocument(
   const row = await inTransaction(deps.db, async (trx) => {
     const c = await lockOwn(trx, supplierId, certificateId);
     if (c.status === 'revoked') throw errors.CERTIFICATE_REVOKED();
-    await repo.insertDocument(trx, { sha256: doc.sha256, size_bytes: doc.bytes.length, media_type: doc.mediaType, storage_key: storageKey });
+    await repo.insertDocument(trx, {
+      sha256: doc.sha256,
+      size_bytes: doc.bytes.length,
+      media_type: doc.mediaType,
+      storage_key: storageKey,
+    });
     if (c.document_sha256 === doc.sha256 && c.document_name === doc.fileName) return c;
     // A new document is new evidence the verifier has not seen (see updateCertificate).
     const reset =
       c.document_sha256 !== doc.sha256 && (c.status === 'verified' || c.status === 'rejected')
         ? { status: 'declared' as const, status_reason: null, verified_by: null, verified_at: null }
         : {};
-    const r = await repo.update(trx, c.id, { document_sha256: doc.sha256, document_name: doc.fileName, ...reset });
-    await deps.writeEvent(trx, 'registry.certification.updated', aggregate(r), certificationSnapshot(r), supplierId, ctx);
+    const r = await repo.update(trx, c.id, {
+      document_sha256: doc.sha256,
+      document_name: doc.fileName,
+      ...reset,
+    });
+    await deps.writeEvent(
+      trx,
+      'registry.certification.updated',
+      aggregate(r),
+      certificationSnapshot(r),
+      supplierId,
+      ctx,
+    );
     return r;
   });
   return certificateView(row, access);
 }
 
-export async function getDocument(deps: CertificateDeps, supplierId: string, certificateId: string, ctx: RequestContext) {
+export async function getDocument(
+  deps: CertificateDeps,
+  supplierId: string,
+  certificateId: string,
+  ctx: RequestContext,
+) {
   const access = await accessTo(deps, supplierId, ctx);
   const c = await repo.find(deps.db, supplierId, certificateId);
-  if (!c || !canSeeDocument(access, c.id) || c.document_sha256 === null) throw errors.CERTIFICATE_DOCUMENT_NOT_FOUND();
+  if (!c || !canSeeDocument(access, c.id) || c.document_sha256 === null)
+    throw errors.CERTIFICATE_DOCUMENT_NOT_FOUND();
   const doc = await repo.findDocument(deps.db, c.document_sha256);
   const bytes = doc ? await deps.storage.get(doc.storage_key) : undefined;
-  if (!doc || !bytes) throw new Error(`document ${c.document_sha256} of certificate ${c.id} is missing from storage`);
-  return { bytes, mediaType: doc.media_type, fileName: c.document_name ?? `document.${doc.media_type.split('/')[1]}` };
+  if (!doc || !bytes)
+    throw new Error(`document ${c.document_sha256} of certificate ${c.id} is missing from storage`);
+  return {
+    bytes,
+    mediaType: doc.media_type,
+    fileName: c.document_name ?? `document.${doc.media_type.split('/')[1]}`,
+  };
 }
 
 // ---- verification by an auditor -----------------------------------------------------------------------------
@@ -378,7 +454,8 @@ export async function decideVerification(
       verified_by: p.orgId,
       verified_at: new Date(),
     });
-    const type = decision.status === 'verified' ? 'registry.certification.verified' : 'registry.certification.rejected';
+    const type =
+      decision.status === 'verified' ? 'registry.certification.verified' : 'registry.certification.rejected';
     await deps.writeEvent(trx, type, aggregate(row), certificationSnapshot(row), row.org_id, ctx);
     return { request: verificationRequestView(decided), certificate: certificationSnapshot(row) };
   });

@@ -13,7 +13,11 @@ import type { DocumentsTable } from '../db/schema.js';
 
 export type DocumentMediaType = DocumentsTable['media_type'];
 
-export const DOCUMENT_MEDIA_TYPES: readonly DocumentMediaType[] = ['application/pdf', 'image/png', 'image/jpeg'];
+export const DOCUMENT_MEDIA_TYPES: readonly DocumentMediaType[] = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+];
 
 const EXTENSIONS: Record<DocumentMediaType, string> = {
   'application/pdf': 'pdf',
@@ -53,7 +57,11 @@ export async function checkDocument(bytes: Buffer, clientName: string | undefine
  * The client's file name reduced to a harmless base name with the extension of the real type, for the
  * content-disposition header (no paths, quotes, control or non-ASCII characters; bounded length).
  */
-export function safeFileName(clientName: string | undefined, sha256: string, mediaType: DocumentMediaType): string {
+export function safeFileName(
+  clientName: string | undefined,
+  sha256: string,
+  mediaType: DocumentMediaType,
+): string {
   const ext = EXTENSIONS[mediaType];
   const base = (clientName ?? '')
     .split(/[\\/]/)

@@ -54,13 +54,23 @@ export async function issueTokenPair(
     tokenHash: hashSecret(refreshToken),
     expiresAt: new Date(Date.now() + deps.refreshTtlDays * 86_400_000),
   });
-  const access = await deps.tokens.issueAccess({ subject: user.id, orgId: org.id, orgType: org.type, roles: [role] });
+  const access = await deps.tokens.issueAccess({
+    subject: user.id,
+    orgId: org.id,
+    orgType: org.type,
+    roles: [role],
+  });
   return { ...access, refreshToken, organization: { id: org.id, name: org.name, type: org.type, role } };
 }
 
 export async function signup(
   deps: IdentityDeps,
-  input: { email: string; password: string; name: string; organization: { name: string; type: SignupOrgType; country?: string } },
+  input: {
+    email: string;
+    password: string;
+    name: string;
+    organization: { name: string; type: SignupOrgType; country?: string };
+  },
   ctx: RequestContext,
 ) {
   const emailNormalized = normalizeEmail(input.email);
@@ -69,7 +79,13 @@ export async function signup(
   const orgId = uuidv7();
   try {
     const org = await inTransaction(deps.db, async (trx) => {
-      await deps.identity.insertUser(trx, { id: userId, email: input.email.trim(), emailNormalized, name: input.name, passwordHash });
+      await deps.identity.insertUser(trx, {
+        id: userId,
+        email: input.email.trim(),
+        emailNormalized,
+        name: input.name,
+        passwordHash,
+      });
       const created = await deps.identity.insertOrganization(trx, {
         id: orgId,
         name: input.organization.name,
@@ -80,7 +96,11 @@ export async function signup(
       await deps.identity.setLastOrg(trx, userId, orgId);
       const withCtx = { ...ctx, principal: { userId, orgId, orgType: created.type, roles: ['owner'] } };
       await deps.outbox.orgCreated(trx, created, withCtx);
-      await deps.outbox.memberAdded(trx, { orgId, userId, role: 'owner', orgVersion: created.version }, withCtx);
+      await deps.outbox.memberAdded(
+        trx,
+        { orgId, userId, role: 'owner', orgVersion: created.version },
+        withCtx,
+      );
       return created;
     });
     const pair = await issueTokenPair(deps, { id: userId }, org, 'owner');
@@ -91,13 +111,17 @@ export async function signup(
   }
 }
 
-export async function login(deps: IdentityDeps, input: { email: string; password: string; organizationId?: string }) {
+export async function login(
+  deps: IdentityDeps,
+  input: { email: string; password: string; organizationId?: string },
+) {
   const user = await deps.identity.findUserByEmail(deps.db, normalizeEmail(input.email));
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !ok) throw errors.INVALID_CREDENTIALS();
   const memberships = await deps.identity.membershipsOf(deps.db, user.id);
   const wanted = input.organizationId ?? user.last_org_id ?? memberships[0]?.orgId;
-  const m = memberships.find((x) => x.orgId === wanted) ?? (input.organizationId ? undefined : memberships[0]);
+  const m =
+    memberships.find((x) => x.orgId === wanted) ?? (input.organizationId ? undefined : memberships[0]);
   // Naming an organisation the person does not belong to reads the same as a wrong password: no probing.
   if (!m) throw errors.INVALID_CREDENTIALS();
   if (m.orgId !== user.last_org_id) await deps.identity.setLastOrg(deps.db, user.id, m.orgId);
@@ -108,7 +132,11 @@ export async function refresh(deps: IdentityDeps, input: { refreshToken: string 
   const row = await deps.credentials.findRefreshToken(deps.db, hashSecret(input.refreshToken));
   if (!row) throw errors.INVALID_REFRESH_TOKEN();
   if (row.used_at || row.revoked_at) {
-    await deps.credentials.revokeFamily(deps.db, row.family_id, row.used_at ? 'reuse-detected' : 'revoked-token-presented');
+    await deps.credentials.revokeFamily(
+      deps.db,
+      row.family_id,
+      row.used_at ? 'reuse-detected' : 'revoked-token-presented',
+    );
     throw errors.INVALID_REFRESH_TOKEN();
   }
   if (row.expires_at.getTime() <= Date.now()) throw errors.INVALID_REFRESH_TOKEN();
@@ -126,7 +154,11 @@ export async function refresh(deps: IdentityDeps, input: { refreshToken: string 
   return issueTokenPair(deps, { id: row.user_id }, org, membership.role, row.family_id);
 }
 
-export async function switchOrganization(deps: IdentityDeps, input: { organizationId: string }, ctx: RequestContext) {
+export async function switchOrganization(
+  deps: IdentityDeps,
+  input: { organizationId: string },
+  ctx: RequestContext,
+) {
   const userId = ctx.principal?.userId;
   if (!userId) throw errors.USER_ONLY();
   const membership = await deps.identity.findMembership(deps.db, input.organizationId, userId);
@@ -151,7 +183,13 @@ export async function me(deps: IdentityDeps, ctx: RequestContext) {
   const p = ctx.principal!;
   if (!p.userId) {
     const org = await deps.identity.findOrganization(deps.db, p.orgId);
-    return { user: null, organization: org ? { id: org.id, name: org.name, type: org.type } : null, memberships: [], apiKeyId: p.apiKeyId ?? null, scopes: p.scopes ?? [] };
+    return {
+      user: null,
+      organization: org ? { id: org.id, name: org.name, type: org.type } : null,
+      memberships: [],
+      apiKeyId: p.apiKeyId ?? null,
+      scopes: p.scopes ?? [],
+    };
   }
   const user = await deps.identity.findUser(deps.db, p.userId);
   if (!user) throw errors.INVALID_CREDENTIALS();
@@ -159,8 +197,15 @@ export async function me(deps: IdentityDeps, ctx: RequestContext) {
   const current = memberships.find((m) => m.orgId === p.orgId);
   return {
     user: { id: user.id, email: user.email, name: user.name },
-    organization: current ? { id: current.orgId, name: current.name, type: current.type, role: current.role } : null,
-    memberships: memberships.map((m) => ({ organizationId: m.orgId, name: m.name, type: m.type, role: m.role })),
+    organization: current
+      ? { id: current.orgId, name: current.name, type: current.type, role: current.role }
+      : null,
+    memberships: memberships.map((m) => ({
+      organizationId: m.orgId,
+      name: m.name,
+      type: m.type,
+      role: m.role,
+    })),
     apiKeyId: null,
     scopes: [],
   };

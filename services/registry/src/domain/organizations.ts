@@ -82,7 +82,12 @@ export interface OrganizationPatch {
   website?: string | null;
 }
 
-export async function updateOrganization(deps: OrganizationDeps, orgId: string, patch: OrganizationPatch, ctx: RequestContext) {
+export async function updateOrganization(
+  deps: OrganizationDeps,
+  orgId: string,
+  patch: OrganizationPatch,
+  ctx: RequestContext,
+) {
   manager(ctx, orgId);
   const org = await inTransaction(deps.db, async (trx) => {
     const updated = await deps.identity.updateOrganization(trx, orgId, {
@@ -116,35 +121,57 @@ export async function listMembers(
     createdAt: r.createdAt.toISOString(),
   }));
   const last = items[items.length - 1];
-  return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, userId: last.userId } : null };
+  return {
+    items,
+    next: rows.length > page.limit && last ? { createdAt: last.createdAt, userId: last.userId } : null,
+  };
 }
 
-export async function changeRole(deps: OrganizationDeps, orgId: string, userId: string, role: Role, ctx: RequestContext) {
+export async function changeRole(
+  deps: OrganizationDeps,
+  orgId: string,
+  userId: string,
+  role: Role,
+  ctx: RequestContext,
+) {
   const p = manager(ctx, orgId);
   await inTransaction(deps.db, async (trx) => {
     const current = await deps.identity.findMembership(trx, orgId, userId);
     if (!current) throw errors.MEMBER_NOT_FOUND();
     if (current.role === role) return;
     // Only an owner may make or unmake owners.
-    if ((role === 'owner' || current.role === 'owner') && !p.roles.includes('owner')) throw errors.FORBIDDEN_ROLE();
-    if (current.role === 'owner' && (await deps.identity.countOwners(trx, orgId)) <= 1) throw errors.LAST_OWNER();
+    if ((role === 'owner' || current.role === 'owner') && !p.roles.includes('owner'))
+      throw errors.FORBIDDEN_ROLE();
+    if (current.role === 'owner' && (await deps.identity.countOwners(trx, orgId)) <= 1)
+      throw errors.LAST_OWNER();
     await deps.identity.updateRole(trx, orgId, userId, role);
     // A changed role must not survive in long-lived refresh tokens minted for the old one.
     await deps.credentials.revokeUserTokensForOrg(trx, userId, orgId, 'role-changed');
     const orgVersion = await deps.identity.bumpOrgVersion(trx, orgId);
-    await deps.outbox.memberRoleChanged(trx, { orgId, userId, role, previousRole: current.role, orgVersion }, ctx);
+    await deps.outbox.memberRoleChanged(
+      trx,
+      { orgId, userId, role, previousRole: current.role, orgVersion },
+      ctx,
+    );
   });
 }
 
-export async function removeMember(deps: OrganizationDeps, orgId: string, userId: string, ctx: RequestContext) {
+export async function removeMember(
+  deps: OrganizationDeps,
+  orgId: string,
+  userId: string,
+  ctx: RequestContext,
+) {
   const p = ownOrg(ctx, orgId);
   // Anyone may leave; removing someone else takes a manager.
   if (p.userId !== userId) manager(ctx, orgId);
   await inTransaction(deps.db, async (trx) => {
     const current = await deps.identity.findMembership(trx, orgId, userId);
     if (!current) throw errors.MEMBER_NOT_FOUND();
-    if (current.role === 'owner' && p.userId !== userId && !p.roles.includes('owner')) throw errors.FORBIDDEN_ROLE();
-    if (current.role === 'owner' && (await deps.identity.countOwners(trx, orgId)) <= 1) throw errors.LAST_OWNER();
+    if (current.role === 'owner' && p.userId !== userId && !p.roles.includes('owner'))
+      throw errors.FORBIDDEN_ROLE();
+    if (current.role === 'owner' && (await deps.identity.countOwners(trx, orgId)) <= 1)
+      throw errors.LAST_OWNER();
     await deps.identity.deleteMembership(trx, orgId, userId);
     await deps.credentials.revokeUserTokensForOrg(trx, userId, orgId, 'membership-ended');
     const orgVersion = await deps.identity.bumpOrgVersion(trx, orgId);
@@ -153,7 +180,13 @@ export async function removeMember(deps: OrganizationDeps, orgId: string, userId
 }
 
 export function invitationView(i: Invitation) {
-  const status = i.accepted_at ? 'accepted' : i.revoked_at ? 'revoked' : i.expires_at.getTime() <= Date.now() ? 'expired' : 'pending';
+  const status = i.accepted_at
+    ? 'accepted'
+    : i.revoked_at
+      ? 'revoked'
+      : i.expires_at.getTime() <= Date.now()
+        ? 'expired'
+        : 'pending';
   return {
     id: i.id,
     email: i.email,
@@ -207,10 +240,18 @@ export async function listInvitations(
   const rows = await deps.credentials.listInvitations(deps.db, orgId, page.before, page.limit);
   const items = rows.slice(0, page.limit).map(invitationView);
   const last = items[items.length - 1];
-  return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return {
+    items,
+    next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
 }
 
-export async function revokeInvitation(deps: OrganizationDeps, orgId: string, invitationId: string, ctx: RequestContext) {
+export async function revokeInvitation(
+  deps: OrganizationDeps,
+  orgId: string,
+  invitationId: string,
+  ctx: RequestContext,
+) {
   manager(ctx, orgId);
   const found = await deps.credentials.findInvitation(deps.db, orgId, invitationId);
   if (!found) throw errors.INVITATION_NOT_FOUND();
@@ -227,7 +268,12 @@ export async function acceptInvitation(
   ctx: RequestContext,
 ) {
   const invitation = await deps.credentials.findInvitationByToken(deps.db, hashSecret(input.token));
-  if (!invitation || invitation.accepted_at || invitation.revoked_at || invitation.expires_at.getTime() <= Date.now()) {
+  if (
+    !invitation ||
+    invitation.accepted_at ||
+    invitation.revoked_at ||
+    invitation.expires_at.getTime() <= Date.now()
+  ) {
     throw errors.INVITATION_INVALID();
   }
   const existing = await deps.identity.findUserByEmail(deps.db, invitation.email_normalized);
@@ -244,7 +290,8 @@ export async function acceptInvitation(
         passwordHash,
       });
     }
-    if (!(await deps.credentials.claimInvitation(trx, invitation.id, userId))) throw errors.INVITATION_INVALID();
+    if (!(await deps.credentials.claimInvitation(trx, invitation.id, userId)))
+      throw errors.INVITATION_INVALID();
     if (await deps.identity.findMembership(trx, invitation.org_id, userId)) throw errors.ALREADY_MEMBER();
     await deps.identity.insertMembership(trx, { orgId: invitation.org_id, userId, role: invitation.role });
     await deps.identity.setLastOrg(trx, userId, invitation.org_id);
@@ -304,10 +351,18 @@ export async function listApiKeys(
   const rows = await deps.credentials.listApiKeys(deps.db, orgId, page.before, page.limit);
   const items = rows.slice(0, page.limit).map(apiKeyView);
   const last = items[items.length - 1];
-  return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return {
+    items,
+    next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
 }
 
-export async function revokeApiKey(deps: OrganizationDeps, orgId: string, keyId: string, ctx: RequestContext) {
+export async function revokeApiKey(
+  deps: OrganizationDeps,
+  orgId: string,
+  keyId: string,
+  ctx: RequestContext,
+) {
   manager(ctx, orgId);
   const row = await deps.credentials.revokeApiKey(deps.db, orgId, keyId);
   if (!row) throw errors.API_KEY_NOT_FOUND();

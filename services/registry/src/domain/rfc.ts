@@ -10,14 +10,15 @@
 
 export type RfcKind = 'moral' | 'fisica';
 
-export type RfcResult =
-  | { ok: true; kind: RfcKind; rfc: string }
-  | { ok: false; reason: 'format' | 'date' };
+export type RfcResult = { ok: true; kind: RfcKind; rfc: string } | { ok: false; reason: 'format' | 'date' };
 
 const SHAPE = /^([A-ZÑ&]{3,4})(\d{2})(\d{2})(\d{2})([A-Z0-9]{3})$/u;
 
 export function normalizeRfc(input: string): string {
-  return input.normalize('NFC').replace(/[\s-]+/g, '').toUpperCase();
+  return input
+    .normalize('NFC')
+    .replace(/[\s-]+/g, '')
+    .toUpperCase();
 }
 
 function isLeap(y: number): boolean {

@@ -6,7 +6,13 @@
  * Risk written down: private keys are stored as PEM in the registry schema. Production should wrap them with
  * a KMS key (envelope encryption); the interface here does not change when it does.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { sql, type Kysely } from '@vinculo/service-kit/db';
 import type { RegistryDb } from '../db/schema.js';
 
@@ -84,7 +90,12 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
         .execute();
       await trx
         .insertInto('signing_keys')
-        .values({ kid: key.kid, private_pem: key.privatePem, public_jwk: JSON.stringify(key.jwk), created_at: now() })
+        .values({
+          kid: key.kid,
+          private_pem: key.privatePem,
+          public_jwk: JSON.stringify(key.jwk),
+          created_at: now(),
+        })
         .execute();
       return key.kid;
     });
@@ -98,7 +109,10 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     if (row && now().getTime() - row.created_at.getTime() < rotationMs) {
-      return { key: { kid: row.kid, privateKey: createPrivateKey(row.private_pem) }, createdAt: row.created_at };
+      return {
+        key: { kid: row.kid, privateKey: createPrivateKey(row.private_pem) },
+        createdAt: row.created_at,
+      };
     }
     await rotateIfDue(false);
     published = undefined;
@@ -120,7 +134,10 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
 
   return {
     async current() {
-      const fresh = active && Date.now() - active.at < cacheMs && now().getTime() - active.createdAt.getTime() < rotationMs;
+      const fresh =
+        active &&
+        Date.now() - active.at < cacheMs &&
+        now().getTime() - active.createdAt.getTime() < rotationMs;
       if (!fresh) {
         const loaded = await loadActive();
         active = { ...loaded, at: Date.now() };
@@ -133,7 +150,10 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
     },
     async publicKey(kid) {
       const stale = !published || Date.now() - published.at >= cacheMs;
-      const unknown = published !== undefined && !published.byKid.has(kid) && Date.now() - published.at >= unknownKidReloadMs;
+      const unknown =
+        published !== undefined &&
+        !published.byKid.has(kid) &&
+        Date.now() - published.at >= unknownKidReloadMs;
       if (stale || unknown) published = await loadPublished();
       return published!.byKid.get(kid);
     },

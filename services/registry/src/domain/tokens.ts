@@ -17,11 +17,21 @@ export interface TokenIssuer {
   issueAccess(claims: AccessClaims): Promise<{ accessToken: string; expiresIn: number; tokenType: 'Bearer' }>;
 }
 
-export function createTokenIssuer(opts: { keys: KeyStore; issuer: string; audience: string; ttlSeconds: number }): TokenIssuer {
+export function createTokenIssuer(opts: {
+  keys: KeyStore;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}): TokenIssuer {
   return {
     async issueAccess(c) {
       const key = await opts.keys.current();
-      const payload: Record<string, unknown> = { typ: 'access', org: c.orgId, orgType: c.orgType, roles: c.roles };
+      const payload: Record<string, unknown> = {
+        typ: 'access',
+        org: c.orgId,
+        orgType: c.orgType,
+        roles: c.roles,
+      };
       if (c.apiKeyId) payload.apiKeyId = c.apiKeyId;
       if (c.scopes) payload.scopes = c.scopes;
       const accessToken = jwt.sign(payload, key.privateKey, {

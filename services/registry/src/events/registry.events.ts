@@ -13,7 +13,11 @@ export interface RegistryOutbox {
   orgUpdated(trx: Transaction<RegistryDb>, org: Organization, ctx: RequestContext): Promise<void>;
   memberAdded(trx: Transaction<RegistryDb>, m: MemberChange, ctx: RequestContext): Promise<void>;
   memberRemoved(trx: Transaction<RegistryDb>, m: MemberChange, ctx: RequestContext): Promise<void>;
-  memberRoleChanged(trx: Transaction<RegistryDb>, m: MemberChange & { previousRole: Role }, ctx: RequestContext): Promise<void>;
+  memberRoleChanged(
+    trx: Transaction<RegistryDb>,
+    m: MemberChange & { previousRole: Role },
+    ctx: RequestContext,
+  ): Promise<void>;
 }
 
 export interface MemberChange {
@@ -59,7 +63,12 @@ export function createEventWriter(namespace: string): EventWriter {
       orgId,
       correlationId: ctx.correlationId,
       ...(ctx.principal
-        ? { actor: { orgId: ctx.principal.orgId, ...(ctx.principal.userId ? { userId: ctx.principal.userId } : {}) } }
+        ? {
+            actor: {
+              orgId: ctx.principal.orgId,
+              ...(ctx.principal.userId ? { userId: ctx.principal.userId } : {}),
+            },
+          }
         : {}),
     });
     await enqueueEvent(trx, event, subject(namespace, type));
@@ -76,12 +85,28 @@ export function createRegistryOutbox(namespace: string): RegistryOutbox {
     ...(previousRole ? { previousRole } : {}),
   });
   return {
-    orgCreated: (trx, org, ctx) => write(trx, 'registry.org.created', orgAggregate(org), orgSnapshot(org), org.id, ctx),
-    orgUpdated: (trx, org, ctx) => write(trx, 'registry.org.updated', orgAggregate(org), orgSnapshot(org), org.id, ctx),
+    orgCreated: (trx, org, ctx) =>
+      write(trx, 'registry.org.created', orgAggregate(org), orgSnapshot(org), org.id, ctx),
+    orgUpdated: (trx, org, ctx) =>
+      write(trx, 'registry.org.updated', orgAggregate(org), orgSnapshot(org), org.id, ctx),
     memberAdded: (trx, m, ctx) =>
-      write(trx, 'registry.member.added', { type: 'organization', id: m.orgId, version: m.orgVersion }, member(m), m.orgId, ctx),
+      write(
+        trx,
+        'registry.member.added',
+        { type: 'organization', id: m.orgId, version: m.orgVersion },
+        member(m),
+        m.orgId,
+        ctx,
+      ),
     memberRemoved: (trx, m, ctx) =>
-      write(trx, 'registry.member.removed', { type: 'organization', id: m.orgId, version: m.orgVersion }, member(m), m.orgId, ctx),
+      write(
+        trx,
+        'registry.member.removed',
+        { type: 'organization', id: m.orgId, version: m.orgVersion },
+        member(m),
+        m.orgId,
+        ctx,
+      ),
     memberRoleChanged: (trx, m, ctx) =>
       write(
         trx,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, expiryJobId, mexicoCityMidnight, mexicoCityWallTime, noticeTime } from './certificate-expiry.js';
+import {
+  addDays,
+  expiryJobId,
+  mexicoCityMidnight,
+  mexicoCityWallTime,
+  noticeTime,
+} from './certificate-expiry.js';
 
 describe('Mexico City calendar', () => {
   it('puts midnight at 06:00 UTC since Mexico dropped daylight saving time (Oct 2022)', () => {
@@ -30,7 +36,11 @@ describe('Mexico City calendar', () => {
   });
 
   it('names jobs without the colon BullMQ forbids', () => {
-    const id = expiryJobId({ certificateId: '0190a1b2-0000-7000-8000-000000000001', kind: 'remind-7', validTo: '2026-06-30' });
+    const id = expiryJobId({
+      certificateId: '0190a1b2-0000-7000-8000-000000000001',
+      kind: 'remind-7',
+      validTo: '2026-06-30',
+    });
     expect(id).toBe('cert-0190a1b2-0000-7000-8000-000000000001-remind-7-2026-06-30');
     expect(id).not.toContain(':');
   });

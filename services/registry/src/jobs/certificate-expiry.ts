@@ -24,14 +24,28 @@ import { certificationSnapshot } from '../domain/certificates.js';
 import type { EventWriter } from '../events/registry.events.js';
 import type { CertificateScheduler } from '../routes/deps.js';
 
-export const NOTICE_KINDS = ['remind-60', 'remind-30', 'remind-7', 'expired'] as const satisfies readonly NoticeKind[];
-const REMINDER_DAYS: Record<Exclude<NoticeKind, 'expired'>, number> = { 'remind-60': 60, 'remind-30': 30, 'remind-7': 7 };
+export const NOTICE_KINDS = [
+  'remind-60',
+  'remind-30',
+  'remind-7',
+  'expired',
+] as const satisfies readonly NoticeKind[];
+const REMINDER_DAYS: Record<Exclude<NoticeKind, 'expired'>, number> = {
+  'remind-60': 60,
+  'remind-30': 30,
+  'remind-7': 7,
+};
 
 export const certificateQueues = defineQueues({
   'certificate-expiry': {
     payload: Type.Object({
       certificateId: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
-      kind: Type.Union([Type.Literal('remind-60'), Type.Literal('remind-30'), Type.Literal('remind-7'), Type.Literal('expired')]),
+      kind: Type.Union([
+        Type.Literal('remind-60'),
+        Type.Literal('remind-30'),
+        Type.Literal('remind-7'),
+        Type.Literal('expired'),
+      ]),
       validTo: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     }),
     attempts: 10,
@@ -63,7 +77,14 @@ const mxFormat = new Intl.DateTimeFormat('en-US', {
 function mexicoCityOffsetMs(instant: number): number {
   const parts = mxFormat.formatToParts(new Date(instant));
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const wallAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const wallAsUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return wallAsUtc - Math.floor(instant / 1000) * 1000;
 }
 
@@ -113,7 +134,10 @@ export interface SchedulerOptions {
   fireAt?: (kind: NoticeKind, validTo: string) => Date;
 }
 
-export function createCertificateScheduler(jobs: CertificateJobs, opts: SchedulerOptions = {}): CertificateScheduler {
+export function createCertificateScheduler(
+  jobs: CertificateJobs,
+  opts: SchedulerOptions = {},
+): CertificateScheduler {
   const now = opts.now ?? (() => new Date());
   const fireAt = opts.fireAt ?? noticeTime;
   return {
@@ -134,7 +158,10 @@ export function createCertificateScheduler(jobs: CertificateJobs, opts: Schedule
  * Schedules every certificate that may still expire (declared, verified, rejected). Run at boot: it repairs
  * schedules lost when Redis was unreachable after a commit; jobIds make it a no-op for the rest.
  */
-export async function resyncCertificateExpiry(db: Kysely<RegistryDb>, scheduler: CertificateScheduler): Promise<number> {
+export async function resyncCertificateExpiry(
+  db: Kysely<RegistryDb>,
+  scheduler: CertificateScheduler,
+): Promise<number> {
   const rows = await createCertificateRepository().listSchedulable(db);
   for (const r of rows) await scheduler.schedule({ id: r.id, validTo: r.valid_to });
   return rows.length;
@@ -157,7 +184,9 @@ export interface CertificateNotifier {
   notify(notice: CertificateNotice): Promise<void>;
 }
 
-export function createLogCertificateNotifier(log: { info(obj: object, msg?: string): void }): CertificateNotifier {
+export function createLogCertificateNotifier(log: {
+  info(obj: object, msg?: string): void;
+}): CertificateNotifier {
   return {
     notify(notice) {
       log.info({ notice }, 'certificate expiry reminder (log transport)');
@@ -187,7 +216,8 @@ export async function processExpiryJob(deps: ExpiryWorkerDeps, job: ExpiryJob): 
     // before recording, so a date changed back later still gets its notices.
     if (!c || c.valid_to !== job.validTo || c.status === 'revoked') return { outcome: 'stale' as const };
     if (job.kind !== 'expired' && c.status === 'expired') return { outcome: 'stale' as const };
-    if (!(await repo.recordNotice(trx, c.id, job.kind, job.validTo))) return { outcome: 'already-done' as const };
+    if (!(await repo.recordNotice(trx, c.id, job.kind, job.validTo)))
+      return { outcome: 'already-done' as const };
     if (job.kind === 'expired') {
       const row = await repo.update(trx, c.id, { status: 'expired' });
       await deps.writeEvent(
@@ -222,6 +252,12 @@ export async function processExpiryJob(deps: ExpiryWorkerDeps, job: ExpiryJob): 
   return result.outcome;
 }
 
-export function startCertificateExpiryWorker(jobs: CertificateJobs, deps: ExpiryWorkerDeps, opts: { concurrency?: number } = {}): Worker {
-  return jobs.worker('certificate-expiry', (payload) => processExpiryJob(deps, payload), { concurrency: opts.concurrency ?? 4 });
+export function startCertificateExpiryWorker(
+  jobs: CertificateJobs,
+  deps: ExpiryWorkerDeps,
+  opts: { concurrency?: number } = {},
+): Worker {
+  return jobs.worker('certificate-expiry', (payload) => processExpiryJob(deps, payload), {
+    concurrency: opts.concurrency ?? 4,
+  });
 }

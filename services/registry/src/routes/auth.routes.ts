@@ -59,7 +59,11 @@ export function authRoutes(app: HttpServer, deps: AuthRouteDeps): void {
   app.post(
     '/auth/login',
     {
-      schema: { tags: ['auth'], body: S.LoginBody, response: { 200: S.TokenPair, ...secured, 429: S.Problem } },
+      schema: {
+        tags: ['auth'],
+        body: S.LoginBody,
+        response: { 200: S.TokenPair, ...secured, 429: S.Problem },
+      },
       preHandler: [loginByIp, loginByAccount],
     },
     async (req) => identity.login(deps, req.body),
@@ -105,7 +109,12 @@ export function authRoutes(app: HttpServer, deps: AuthRouteDeps): void {
   app.post(
     '/auth/logout',
     {
-      schema: { tags: ['auth'], security: [{ bearer: [] }], body: Type.Optional(S.LogoutBody), response: { 204: Type.Null(), ...secured, 403: S.Problem } },
+      schema: {
+        tags: ['auth'],
+        security: [{ bearer: [] }],
+        body: Type.Optional(S.LogoutBody),
+        response: { 204: Type.Null(), ...secured, 403: S.Problem },
+      },
       onRequest: deps.authenticate,
     },
     async (req, reply) => {
@@ -116,7 +125,10 @@ export function authRoutes(app: HttpServer, deps: AuthRouteDeps): void {
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: S.MeResponse, 401: S.Problem } }, onRequest: deps.authenticate },
+    {
+      schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: S.MeResponse, 401: S.Problem } },
+      onRequest: deps.authenticate,
+    },
     async (req) => identity.me(deps, contextOf(req)),
   );
 

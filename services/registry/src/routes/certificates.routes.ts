@@ -5,7 +5,14 @@
  */
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, isAppError, Paginated, type HttpServer } from '@vinculo/service-kit/http';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  isAppError,
+  Paginated,
+  type HttpServer,
+} from '@vinculo/service-kit/http';
 import { certificateErrors } from '../certificates.errors.js';
 import * as certs from '../domain/certificates.js';
 import { checkDocument } from '../domain/documents.js';
@@ -20,9 +27,13 @@ const Uuid = Type.String({ format: 'uuid' });
 // Cursors are client-held: validate them as strictly as any input before they reach SQL.
 const UuidText = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 const IdCursor = Type.Object({ id: UuidText }, { additionalProperties: false });
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, America/Mexico_City calendar' });
+const IsoDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'YYYY-MM-DD, America/Mexico_City calendar',
+});
 // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' });
+const Text = (max: number) =>
+  Type.String({ minLength: 1, maxLength: max, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' });
 const Scope = Type.String({ maxLength: 2000, pattern: '^[^\\u0000]*$' });
 // Null first: with ajv's type coercion a string branch tried first would turn null into ''.
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -68,7 +79,12 @@ const Certificate = Type.Object({
 
 const NewCertificate = Type.Object(
   {
-    standardId: Type.String({ minLength: 1, maxLength: 80, pattern: '^[^\\u0000]+$', description: 'id in the certification catalogue, e.g. iso-9001-2015' }),
+    standardId: Type.String({
+      minLength: 1,
+      maxLength: 80,
+      pattern: '^[^\\u0000]+$',
+      description: 'id in the certification catalogue, e.g. iso-9001-2015',
+    }),
     certificateNumber: Text(100),
     issuingBody: Text(200),
     scope: Type.Optional(Nullable(Scope)),
@@ -121,7 +137,12 @@ const QueueItem = Type.Intersect([
 
 const Decision = Type.Object({
   request: VerificationRequest,
-  certificate: Type.Object({ id: Type.String(), status: CertificateStatus, statusReason: Nullable(Type.String()), verifiedBy: Nullable(Type.String()) }),
+  certificate: Type.Object({
+    id: Type.String(),
+    status: CertificateStatus,
+    statusReason: Nullable(Type.String()),
+    verifiedBy: Nullable(Type.String()),
+  }),
 });
 
 const PageQuery = Type.Object(
@@ -151,7 +172,9 @@ function uploadError(err: unknown, limit: number): unknown {
   if (isAppError(err)) return err;
   const e = err as { code?: unknown; statusCode?: unknown };
   if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
-    return certificateErrors.CERTIFICATE_DOCUMENT_TOO_LARGE({ detail: { en: `At most ${limit} bytes`, es: `Como máximo ${limit} bytes` } });
+    return certificateErrors.CERTIFICATE_DOCUMENT_TOO_LARGE({
+      detail: { en: `At most ${limit} bytes`, es: `Como máximo ${limit} bytes` },
+    });
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return err;
   return certificateErrors.CERTIFICATE_UPLOAD_MALFORMED({ cause: err });
@@ -166,13 +189,21 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
   const tags = ['certificates'];
   const security = [{ bearer: [] }];
   const auth = { onRequest: deps.authenticate };
-  const withLog = (log: { warn(obj: object, msg?: string): void }): certs.CertificateDeps => ({ ...deps, log });
+  const withLog = (log: { warn(obj: object, msg?: string): void }): certs.CertificateDeps => ({
+    ...deps,
+    log,
+  });
 
   app.get(
     '/suppliers/:supplierId/certificates',
     {
       onRequest: deps.optionalAuth,
-      schema: { tags, params: SupplierParams, querystring: PageQuery, response: { 200: Paginated(Certificate), ...Errors } },
+      schema: {
+        tags,
+        params: SupplierParams,
+        querystring: PageQuery,
+        response: { 200: Paginated(Certificate), ...Errors },
+      },
     },
     async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor, IdCursor) : undefined;
@@ -191,23 +222,64 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
     {
       ...auth,
       config: { idempotent: true },
-      schema: { tags, security, params: SupplierParams, body: NewCertificate, response: { 201: Certificate, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: SupplierParams,
+        body: NewCertificate,
+        response: { 201: Certificate, ...Errors },
+      },
     },
     async (req, reply) =>
-      reply.code(201).send(await certs.createCertificate(withLog(req.log), req.params.supplierId, req.body, contextOf(req))),
+      reply
+        .code(201)
+        .send(
+          await certs.createCertificate(withLog(req.log), req.params.supplierId, req.body, contextOf(req)),
+        ),
   );
 
   app.patch(
     '/suppliers/:supplierId/certificates/:certificateId',
-    { ...auth, schema: { tags, security, params: CertificateParams, body: CertificatePatch, response: { 200: Certificate, ...Errors } } },
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        params: CertificateParams,
+        body: CertificatePatch,
+        response: { 200: Certificate, ...Errors },
+      },
+    },
     async (req) =>
-      certs.updateCertificate(withLog(req.log), req.params.supplierId, req.params.certificateId, req.body, contextOf(req)),
+      certs.updateCertificate(
+        withLog(req.log),
+        req.params.supplierId,
+        req.params.certificateId,
+        req.body,
+        contextOf(req),
+      ),
   );
 
   app.post(
     '/suppliers/:supplierId/certificates/:certificateId/revoke',
-    { ...auth, schema: { tags, security, params: CertificateParams, body: ReasonBody, response: { 200: Certificate, ...Errors } } },
-    async (req) => certs.revokeCertificate(deps, req.params.supplierId, req.params.certificateId, req.body.reason, contextOf(req)),
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        params: CertificateParams,
+        body: ReasonBody,
+        response: { 200: Certificate, ...Errors },
+      },
+    },
+    async (req) =>
+      certs.revokeCertificate(
+        deps,
+        req.params.supplierId,
+        req.params.certificateId,
+        req.body.reason,
+        contextOf(req),
+      ),
   );
 
   app.get(
@@ -218,11 +290,19 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
         tags,
         security,
         params: CertificateParams,
-        response: { 200: { ...Binary, description: 'the document (application/pdf, image/png or image/jpeg)' }, ...Errors },
+        response: {
+          200: { ...Binary, description: 'the document (application/pdf, image/png or image/jpeg)' },
+          ...Errors,
+        },
       },
     },
     async (req, reply) => {
-      const doc = await certs.getDocument(deps, req.params.supplierId, req.params.certificateId, contextOf(req));
+      const doc = await certs.getDocument(
+        deps,
+        req.params.supplierId,
+        req.params.certificateId,
+        contextOf(req),
+      );
       // Always a download with the type we sniffed and stored, never rendered inline by the browser.
       return reply
         .type(doc.mediaType)
@@ -234,7 +314,9 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
   );
 
   void app.register(async (scope: HttpServer) => {
-    await scope.register(multipart, { limits: { fileSize: deps.uploadLimitBytes, files: 1, fields: 5, parts: 10 } });
+    await scope.register(multipart, {
+      limits: { fileSize: deps.uploadLimitBytes, files: 1, fields: 5, parts: 10 },
+    });
     scope.post(
       '/suppliers/:supplierId/certificates/:certificateId/document',
       {
@@ -273,17 +355,34 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
     {
       ...auth,
       config: { idempotent: true },
-      schema: { tags, security, params: CertificateParams, body: VerificationRequestBody, response: { 201: VerificationRequest, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: CertificateParams,
+        body: VerificationRequestBody,
+        response: { 201: VerificationRequest, ...Errors },
+      },
     },
     async (req, reply) =>
       reply
         .code(201)
-        .send(await certs.requestVerification(deps, req.params.supplierId, req.params.certificateId, req.body.auditorOrgId, contextOf(req))),
+        .send(
+          await certs.requestVerification(
+            deps,
+            req.params.supplierId,
+            req.params.certificateId,
+            req.body.auditorOrgId,
+            contextOf(req),
+          ),
+        ),
   );
 
   app.get(
     '/verification-requests',
-    { ...auth, schema: { tags, security, querystring: QueueQuery, response: { 200: Paginated(QueueItem), ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, querystring: QueueQuery, response: { 200: Paginated(QueueItem), ...Errors } },
+    },
     async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor, IdCursor) : undefined;
       const p = await certs.listVerificationQueue(
@@ -302,13 +401,33 @@ export function certificateRoutes(app: HttpServer, deps: SupplierRouteDeps): voi
   app.post(
     '/verification-requests/:requestId/verify',
     { ...auth, schema: { tags, security, params: RequestParams, response: { 200: Decision, ...Errors } } },
-    async (req) => certs.decideVerification(deps, req.params.requestId, { status: 'verified', reason: null }, contextOf(req)),
+    async (req) =>
+      certs.decideVerification(
+        deps,
+        req.params.requestId,
+        { status: 'verified', reason: null },
+        contextOf(req),
+      ),
   );
 
   app.post(
     '/verification-requests/:requestId/reject',
-    { ...auth, schema: { tags, security, params: RequestParams, body: ReasonBody, response: { 200: Decision, ...Errors } } },
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        params: RequestParams,
+        body: ReasonBody,
+        response: { 200: Decision, ...Errors },
+      },
+    },
     async (req) =>
-      certs.decideVerification(deps, req.params.requestId, { status: 'rejected', reason: req.body.reason }, contextOf(req)),
+      certs.decideVerification(
+        deps,
+        req.params.requestId,
+        { status: 'rejected', reason: req.body.reason },
+        contextOf(req),
+      ),
   );
 }

@@ -1,6 +1,14 @@
 /** Organisation profile, members, invitations and API keys. Every :orgId that is not the caller's is a 404. */
 import { Type } from 'typebox';
-import { CursorQuery, DEFAULT_PAGE_SIZE, httpErrors, Paginated, decodeCursor, encodeCursor, type HttpServer } from '@vinculo/service-kit/http';
+import {
+  CursorQuery,
+  DEFAULT_PAGE_SIZE,
+  httpErrors,
+  Paginated,
+  decodeCursor,
+  encodeCursor,
+  type HttpServer,
+} from '@vinculo/service-kit/http';
 import type { AuthHook } from '@vinculo/service-kit/auth';
 import * as orgs from '../domain/organizations.js';
 import type { OrganizationDeps } from '../domain/organizations.js';
@@ -19,7 +27,11 @@ const PageCursor = Type.Object({ createdAt: IsoTime, id: UuidText });
 
 /** The pattern admits impossible instants (month 13); only a round trip through Date proves one is real. */
 function realInstant<T extends { createdAt: string }>(c: T | undefined): T | undefined {
-  if (c && (Number.isNaN(Date.parse(c.createdAt)) || new Date(c.createdAt).toISOString().slice(0, 19) !== c.createdAt.slice(0, 19))) {
+  if (
+    c &&
+    (Number.isNaN(Date.parse(c.createdAt)) ||
+      new Date(c.createdAt).toISOString().slice(0, 19) !== c.createdAt.slice(0, 19))
+  ) {
     throw httpErrors.INVALID_CURSOR();
   }
   return c;
@@ -33,7 +45,10 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
 
   app.get(
     '/organizations/:orgId',
-    { ...auth, schema: { tags, security, params: S.OrgParams, response: { 200: S.Organization, ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: S.OrgParams, response: { 200: S.Organization, ...Errors } },
+    },
     async (req) => orgs.getOrganization(deps, req.params.orgId, contextOf(req)),
   );
 
@@ -41,7 +56,13 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
     '/organizations/:orgId',
     {
       ...auth,
-      schema: { tags, security, params: S.OrgParams, body: S.OrganizationPatch, response: { 200: S.Organization, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        body: S.OrganizationPatch,
+        response: { 200: S.Organization, ...Errors },
+      },
     },
     async (req) => orgs.updateOrganization(deps, req.params.orgId, req.body, contextOf(req)),
   );
@@ -50,18 +71,38 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
     '/organizations/:orgId/members',
     {
       ...auth,
-      schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.Member), ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        querystring: CursorQuery,
+        response: { 200: Paginated(S.Member), ...Errors },
+      },
     },
     async (req) => {
       const after = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, MemberCursor)) : undefined;
-      const page = await orgs.listMembers(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(after ? { after } : {}) }, contextOf(req));
+      const page = await orgs.listMembers(
+        deps,
+        req.params.orgId,
+        { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(after ? { after } : {}) },
+        contextOf(req),
+      );
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
   );
 
   app.patch(
     '/organizations/:orgId/members/:userId',
-    { ...auth, schema: { tags, security, params: S.MemberParams, body: S.RoleBody, response: { 204: Type.Null(), ...Errors } } },
+    {
+      ...auth,
+      schema: {
+        tags,
+        security,
+        params: S.MemberParams,
+        body: S.RoleBody,
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
     async (req, reply) => {
       await orgs.changeRole(deps, req.params.orgId, req.params.userId, req.body.role, contextOf(req));
       return reply.code(204).send(null);
@@ -70,7 +111,10 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
 
   app.delete(
     '/organizations/:orgId/members/:userId',
-    { ...auth, schema: { tags, security, params: S.MemberParams, response: { 204: Type.Null(), ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: S.MemberParams, response: { 204: Type.Null(), ...Errors } },
+    },
     async (req, reply) => {
       await orgs.removeMember(deps, req.params.orgId, req.params.userId, contextOf(req));
       return reply.code(204).send(null);
@@ -82,27 +126,48 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
     {
       ...auth,
       config: { idempotent: true },
-      schema: { tags, security, params: S.OrgParams, body: S.InvitationBody, response: { 201: S.Invitation, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        body: S.InvitationBody,
+        response: { 201: S.Invitation, ...Errors },
+      },
     },
-    async (req, reply) => reply.code(201).send(await orgs.invite(deps, req.params.orgId, req.body, contextOf(req))),
+    async (req, reply) =>
+      reply.code(201).send(await orgs.invite(deps, req.params.orgId, req.body, contextOf(req))),
   );
 
   app.get(
     '/organizations/:orgId/invitations',
     {
       ...auth,
-      schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.Invitation), ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        querystring: CursorQuery,
+        response: { 200: Paginated(S.Invitation), ...Errors },
+      },
     },
     async (req) => {
       const before = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, PageCursor)) : undefined;
-      const page = await orgs.listInvitations(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) }, contextOf(req));
+      const page = await orgs.listInvitations(
+        deps,
+        req.params.orgId,
+        { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) },
+        contextOf(req),
+      );
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
   );
 
   app.delete(
     '/organizations/:orgId/invitations/:invitationId',
-    { ...auth, schema: { tags, security, params: S.InvitationParams, response: { 204: Type.Null(), ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: S.InvitationParams, response: { 204: Type.Null(), ...Errors } },
+    },
     async (req, reply) => {
       await orgs.revokeInvitation(deps, req.params.orgId, req.params.invitationId, contextOf(req));
       return reply.code(204).send(null);
@@ -120,27 +185,48 @@ export function organizationRoutes(app: HttpServer, deps: OrganizationRouteDeps)
     {
       ...auth,
       config: { idempotent: true },
-      schema: { tags, security, params: S.OrgParams, body: S.ApiKeyBody, response: { 201: S.CreatedApiKey, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        body: S.ApiKeyBody,
+        response: { 201: S.CreatedApiKey, ...Errors },
+      },
     },
-    async (req, reply) => reply.code(201).send(await orgs.createApiKey(deps, req.params.orgId, req.body, contextOf(req))),
+    async (req, reply) =>
+      reply.code(201).send(await orgs.createApiKey(deps, req.params.orgId, req.body, contextOf(req))),
   );
 
   app.get(
     '/organizations/:orgId/api-keys',
     {
       ...auth,
-      schema: { tags, security, params: S.OrgParams, querystring: CursorQuery, response: { 200: Paginated(S.ApiKey), ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: S.OrgParams,
+        querystring: CursorQuery,
+        response: { 200: Paginated(S.ApiKey), ...Errors },
+      },
     },
     async (req) => {
       const before = req.query.cursor ? realInstant(decodeCursor(req.query.cursor, PageCursor)) : undefined;
-      const page = await orgs.listApiKeys(deps, req.params.orgId, { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) }, contextOf(req));
+      const page = await orgs.listApiKeys(
+        deps,
+        req.params.orgId,
+        { limit: req.query.limit ?? DEFAULT_PAGE_SIZE, ...(before ? { before } : {}) },
+        contextOf(req),
+      );
       return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
   );
 
   app.delete(
     '/organizations/:orgId/api-keys/:keyId',
-    { ...auth, schema: { tags, security, params: S.ApiKeyParams, response: { 204: Type.Null(), ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: S.ApiKeyParams, response: { 204: Type.Null(), ...Errors } },
+    },
     async (req, reply) => {
       await orgs.revokeApiKey(deps, req.params.orgId, req.params.keyId, contextOf(req));
       return reply.code(204).send(null);

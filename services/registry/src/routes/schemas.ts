@@ -7,7 +7,12 @@ export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254
 export const Password = Type.String({ minLength: 10, maxLength: 256 });
 export const PersonName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 export const OrgName = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('member'), Type.Literal('viewer')]);
+export const Role = Type.Union([
+  Type.Literal('owner'),
+  Type.Literal('admin'),
+  Type.Literal('member'),
+  Type.Literal('viewer'),
+]);
 export const OrgType = Type.Union([
   Type.Literal('buyer'),
   Type.Literal('supplier'),
@@ -60,8 +65,14 @@ export const LoginBody = Type.Object(
 );
 
 export const RefreshBody = Type.Object({ refreshToken: Secret }, { additionalProperties: false });
-export const SwitchBody = Type.Object({ organizationId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-export const LogoutBody = Type.Object({ refreshToken: Type.Optional(Secret) }, { additionalProperties: false });
+export const SwitchBody = Type.Object(
+  { organizationId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+export const LogoutBody = Type.Object(
+  { refreshToken: Type.Optional(Secret) },
+  { additionalProperties: false },
+);
 export const ApiKeyTokenBody = Type.Object({ apiKey: Secret }, { additionalProperties: false });
 export const AccessToken = Type.Object({
   accessToken: Type.String(),
@@ -70,12 +81,17 @@ export const AccessToken = Type.Object({
 });
 
 export const MeResponse = Type.Object({
-  user: Type.Union([Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }), Type.Null()]),
+  user: Type.Union([
+    Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+    Type.Null(),
+  ]),
   organization: Type.Union([
     Type.Object({ id: Type.String(), name: Type.String(), type: OrgType, role: Type.Optional(Role) }),
     Type.Null(),
   ]),
-  memberships: Type.Array(Type.Object({ organizationId: Type.String(), name: Type.String(), type: OrgType, role: Role })),
+  memberships: Type.Array(
+    Type.Object({ organizationId: Type.String(), name: Type.String(), type: OrgType, role: Role }),
+  ),
   apiKeyId: Type.Union([Type.String(), Type.Null()]),
   scopes: Type.Array(Type.String()),
 });
@@ -124,12 +140,18 @@ export const OrganizationPatch = Type.Object(
 );
 
 export const OrgParams = Type.Object({ orgId: Type.String({ format: 'uuid' }) });
-export const MemberParams = Type.Object({ orgId: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) });
+export const MemberParams = Type.Object({
+  orgId: Type.String({ format: 'uuid' }),
+  userId: Type.String({ format: 'uuid' }),
+});
 export const InvitationParams = Type.Object({
   orgId: Type.String({ format: 'uuid' }),
   invitationId: Type.String({ format: 'uuid' }),
 });
-export const ApiKeyParams = Type.Object({ orgId: Type.String({ format: 'uuid' }), keyId: Type.String({ format: 'uuid' }) });
+export const ApiKeyParams = Type.Object({
+  orgId: Type.String({ format: 'uuid' }),
+  keyId: Type.String({ format: 'uuid' }),
+});
 
 export const Member = Type.Object({
   userId: Type.String(),
@@ -173,7 +195,10 @@ export const ApiKey = Type.Object({
   revokedAt: Nullable(Type.String()),
 });
 export const ApiKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }), scopes: Type.Array(ApiKeyScope, { minItems: 1, maxItems: 4 }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    scopes: Type.Array(ApiKeyScope, { minItems: 1, maxItems: 4 }),
+  },
   { additionalProperties: false },
 );
 export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]);

@@ -18,8 +18,25 @@ import { RegistryMandateRevoked } from './registry.mandate.revoked.js';
 
 export * from './common.js';
 export * from './supplier.js';
-export { RegistrySupplierRegistered, RegistrySupplierUpdated, RegistryCertificationAdded, RegistryCertificationUpdated, RegistryCertificationVerified, RegistryCertificationRejected, RegistryCertificationExpired, RegistryCertificationRevoked, RegistryMandateGranted, RegistryMandateRevoked };
-export { RegistryMemberAdded, RegistryMemberRemoved, RegistryMemberRoleChanged, RegistryOrgCreated, RegistryOrgUpdated };
+export {
+  RegistrySupplierRegistered,
+  RegistrySupplierUpdated,
+  RegistryCertificationAdded,
+  RegistryCertificationUpdated,
+  RegistryCertificationVerified,
+  RegistryCertificationRejected,
+  RegistryCertificationExpired,
+  RegistryCertificationRevoked,
+  RegistryMandateGranted,
+  RegistryMandateRevoked,
+};
+export {
+  RegistryMemberAdded,
+  RegistryMemberRemoved,
+  RegistryMemberRoleChanged,
+  RegistryOrgCreated,
+  RegistryOrgUpdated,
+};
 
 export const RegistryEvents = {
   'registry.org.created': RegistryOrgCreated,

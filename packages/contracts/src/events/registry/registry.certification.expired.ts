@@ -3,5 +3,8 @@ import type { Static } from 'typebox';
 import { EventSchema } from '../../envelope.js';
 import { CertificationSnapshot } from './supplier.js';
 
-export const RegistryCertificationExpired = EventSchema('registry.certification.expired', CertificationSnapshot);
+export const RegistryCertificationExpired = EventSchema(
+  'registry.certification.expired',
+  CertificationSnapshot,
+);
 export type RegistryCertificationExpired = Static<typeof RegistryCertificationExpired>;

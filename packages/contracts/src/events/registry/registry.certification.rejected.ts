@@ -3,5 +3,8 @@ import type { Static } from 'typebox';
 import { EventSchema } from '../../envelope.js';
 import { CertificationSnapshot } from './supplier.js';
 
-export const RegistryCertificationRejected = EventSchema('registry.certification.rejected', CertificationSnapshot);
+export const RegistryCertificationRejected = EventSchema(
+  'registry.certification.rejected',
+  CertificationSnapshot,
+);
 export type RegistryCertificationRejected = Static<typeof RegistryCertificationRejected>;

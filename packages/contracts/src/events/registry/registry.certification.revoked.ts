@@ -3,5 +3,8 @@ import type { Static } from 'typebox';
 import { EventSchema } from '../../envelope.js';
 import { CertificationSnapshot } from './supplier.js';
 
-export const RegistryCertificationRevoked = EventSchema('registry.certification.revoked', CertificationSnapshot);
+export const RegistryCertificationRevoked = EventSchema(
+  'registry.certification.revoked',
+  CertificationSnapshot,
+);
 export type RegistryCertificationRevoked = Static<typeof RegistryCertificationRevoked>;

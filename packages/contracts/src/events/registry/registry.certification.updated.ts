@@ -3,5 +3,8 @@ import type { Static } from 'typebox';
 import { EventSchema } from '../../envelope.js';
 import { CertificationSnapshot } from './supplier.js';
 
-export const RegistryCertificationUpdated = EventSchema('registry.certification.updated', CertificationSnapshot);
+export const RegistryCertificationUpdated = EventSchema(
+  'registry.certification.updated',
+  CertificationSnapshot,
+);
 export type RegistryCertificationUpdated = Static<typeof RegistryCertificationUpdated>;

@@ -3,5 +3,8 @@ import type { Static } from 'typebox';
 import { EventSchema } from '../../envelope.js';
 import { CertificationSnapshot } from './supplier.js';
 
-export const RegistryCertificationVerified = EventSchema('registry.certification.verified', CertificationSnapshot);
+export const RegistryCertificationVerified = EventSchema(
+  'registry.certification.verified',
+  CertificationSnapshot,
+);
 export type RegistryCertificationVerified = Static<typeof RegistryCertificationVerified>;

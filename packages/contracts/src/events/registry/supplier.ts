@@ -54,7 +54,10 @@ export const SupplierSnapshot = Type.Object({
   id: Uuid,
   name: Type.String(),
   country: Type.String({ pattern: '^[A-Z]{2}$' }),
-  description: Type.Object({ es: Type.Union([Type.String(), Type.Null()]), en: Type.Union([Type.String(), Type.Null()]) }),
+  description: Type.Object({
+    es: Type.Union([Type.String(), Type.Null()]),
+    en: Type.Union([Type.String(), Type.Null()]),
+  }),
   scianCodes: Type.Array(Type.String({ pattern: '^[0-9]{6}$' })),
   /** Codes of an older SCIAN version mapped to the nearest 2023 class (demo data), subset of scianCodes. */
   scianMapped: Type.Array(Type.String()),
@@ -110,7 +113,11 @@ export const CertificationSnapshot = Type.Object({
 export type CertificationSnapshot = Static<typeof CertificationSnapshot>;
 
 export const MANDATE_SCOPES = ['view', 'apply', 'message'] as const;
-export const MandateScope = Type.Union([Type.Literal('view'), Type.Literal('apply'), Type.Literal('message')]);
+export const MandateScope = Type.Union([
+  Type.Literal('view'),
+  Type.Literal('apply'),
+  Type.Literal('message'),
+]);
 
 export const MandateSnapshot = Type.Object({
   id: Uuid,
