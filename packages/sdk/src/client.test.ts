@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VinculoApiError, createClient, paginate, type Member, type Tokens, type TokenPair } from './index.js';
+import {
+  VinculoApiError,
+  createClient,
+  paginate,
+  type Member,
+  type Tokens,
+  type TokenPair,
+} from './index.js';
 
 interface Seen {
   method: string;
@@ -27,7 +34,14 @@ function problem(res: ServerResponse, status: number, code: string, title: strin
   json(
     res,
     status,
-    { type: `urn:vinculo:problem:${code}`, title, status, code, correlationId: 'corr-1', ...(detail ? { detail } : {}) },
+    {
+      type: `urn:vinculo:problem:${code}`,
+      title,
+      status,
+      code,
+      correlationId: 'corr-1',
+      ...(detail ? { detail } : {}),
+    },
     'application/problem+json',
   );
 }
@@ -56,7 +70,12 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined };
+      const s: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: raw ? JSON.parse(raw) : undefined,
+      };
       seen.push(s);
       handler(s, res);
     });
@@ -98,7 +117,8 @@ describe('createClient', () => {
   });
 
   it('turns problem+json into a VinculoApiError with its code', async () => {
-    handler = (_req, res) => problem(res, 404, 'REGISTRY_ORGANIZATION_NOT_FOUND', 'Organización no encontrada', 'nada');
+    handler = (_req, res) =>
+      problem(res, 404, 'REGISTRY_ORGANIZATION_NOT_FOUND', 'Organización no encontrada', 'nada');
     const client = createClient({ baseUrl, accessToken: 't', language: 'es' });
     const err = await client.registry.getOrganization(ORG).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VinculoApiError);
@@ -127,11 +147,17 @@ describe('createClient', () => {
   it('refreshes an expired access token exactly once, retries, and rotates the stored pair', async () => {
     handler = (req, res) => {
       if (req.url === '/api/registry/auth/refresh') return json(res, 200, pair(2));
-      if (req.headers.authorization === 'Bearer access-2') return json(res, 200, { items: [member(1)], nextCursor: null });
+      if (req.headers.authorization === 'Bearer access-2')
+        return json(res, 200, { items: [member(1)], nextCursor: null });
       return problem(res, 401, 'AUTH_TOKEN_EXPIRED', 'The access token has expired');
     };
     const got: Tokens[] = [];
-    const client = createClient({ baseUrl, accessToken: 'access-1', refreshToken: 'refresh-1', onTokens: (p) => got.push(p) });
+    const client = createClient({
+      baseUrl,
+      accessToken: 'access-1',
+      refreshToken: 'refresh-1',
+      onTokens: (p) => got.push(p),
+    });
     const page = await client.registry.listMembers(ORG, { limit: 5 });
     expect(page.items.map((m) => m.userId)).toEqual(['u1']);
     expect(seen.map((s) => s.url)).toEqual([
@@ -149,7 +175,8 @@ describe('createClient', () => {
   it('shares one refresh between concurrent calls that both hit an expired token', async () => {
     handler = (req, res) => {
       if (req.url === '/api/registry/auth/refresh') return setTimeout(() => json(res, 200, pair(2)), 30);
-      if (req.headers.authorization === 'Bearer access-2') return json(res, 200, { items: [], nextCursor: null });
+      if (req.headers.authorization === 'Bearer access-2')
+        return json(res, 200, { items: [], nextCursor: null });
       return problem(res, 401, 'AUTH_TOKEN_EXPIRED', 'The access token has expired');
     };
     const client = createClient({ baseUrl, accessToken: 'access-1', refreshToken: 'refresh-1' });
@@ -193,7 +220,11 @@ describe('createClient', () => {
         echo: req.body,
       });
     const client = createClient({ baseUrl, accessToken: 't' });
-    const key = await client.registry.createApiKey(ORG, { name: 'ci', scopes: ['registry:read'] }, { idempotencyKey: 'idem-123' });
+    const key = await client.registry.createApiKey(
+      ORG,
+      { name: 'ci', scopes: ['registry:read'] },
+      { idempotencyKey: 'idem-123' },
+    );
     expect(key.key).toBe('vk_secret');
     expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.url).toBe(`/api/registry/organizations/${ORG}/api-keys`);
@@ -220,7 +251,12 @@ describe('createClient', () => {
       res.end();
     };
     const got: Tokens[] = [];
-    const client = createClient({ baseUrl, accessToken: 'a', refreshToken: 'r', onTokens: (p) => got.push(p) });
+    const client = createClient({
+      baseUrl,
+      accessToken: 'a',
+      refreshToken: 'r',
+      onTokens: (p) => got.push(p),
+    });
     await client.registry.logout();
     expect(seen[0]?.body).toEqual({ refreshToken: 'r' });
     expect(client.tokens()).toEqual({});
@@ -232,12 +268,14 @@ describe('paginate', () => {
   it('walks two pages', async () => {
     handler = (req, res) => {
       const url = new URL(req.url, 'http://x');
-      if (url.searchParams.get('cursor') === 'c2') return json(res, 200, { items: [member(3)], nextCursor: null });
+      if (url.searchParams.get('cursor') === 'c2')
+        return json(res, 200, { items: [member(3)], nextCursor: null });
       return json(res, 200, { items: [member(1), member(2)], nextCursor: 'c2' });
     };
     const client = createClient({ baseUrl, accessToken: 't' });
     const ids: string[] = [];
-    for await (const m of paginate((q) => client.registry.listMembers(ORG, q), { limit: 2 })) ids.push(m.userId);
+    for await (const m of paginate((q) => client.registry.listMembers(ORG, q), { limit: 2 }))
+      ids.push(m.userId);
     expect(ids).toEqual(['u1', 'u2', 'u3']);
     expect(seen.map((s) => s.url)).toEqual([
       `/api/registry/organizations/${ORG}/members?limit=2`,

@@ -120,11 +120,24 @@ export interface SuppliersClient {
    * Replaces the whole facility set in one transaction (at most 500): an item with `id` or a known `externalRef`
    * rewrites that facility, other items are new, facilities not listed are deleted; fields left out are cleared.
    */
-  replaceFacilities(supplierId: string, facilities: FacilitySetItem[], opts?: RequestOptions): Promise<FacilitySetResult>;
-  updateFacility(supplierId: string, facilityId: string, patch: FacilityPatch, opts?: RequestOptions): Promise<Facility>;
+  replaceFacilities(
+    supplierId: string,
+    facilities: FacilitySetItem[],
+    opts?: RequestOptions,
+  ): Promise<FacilitySetResult>;
+  updateFacility(
+    supplierId: string,
+    facilityId: string,
+    patch: FacilityPatch,
+    opts?: RequestOptions,
+  ): Promise<Facility>;
   deleteFacility(supplierId: string, facilityId: string, opts?: RequestOptions): Promise<void>;
   /** The track record is listed in the profile (`trackRecord`). */
-  addTrackRecord(supplierId: string, body: TrackRecordInput, opts?: RequestOptions): Promise<TrackRecordEntry>;
+  addTrackRecord(
+    supplierId: string,
+    body: TrackRecordInput,
+    opts?: RequestOptions,
+  ): Promise<TrackRecordEntry>;
   deleteTrackRecord(supplierId: string, entryId: string, opts?: RequestOptions): Promise<void>;
 }
 
@@ -132,11 +145,30 @@ export interface SuppliersClient {
 export interface CertificatesClient {
   list(supplierId: string, query?: PageQuery, opts?: RequestOptions): Promise<Page<Certificate>>;
   create(supplierId: string, body: NewCertificate, opts?: CreateOptions): Promise<Certificate>;
-  update(supplierId: string, certificateId: string, patch: CertificatePatch, opts?: RequestOptions): Promise<Certificate>;
-  revoke(supplierId: string, certificateId: string, reason: string, opts?: RequestOptions): Promise<Certificate>;
+  update(
+    supplierId: string,
+    certificateId: string,
+    patch: CertificatePatch,
+    opts?: RequestOptions,
+  ): Promise<Certificate>;
+  revoke(
+    supplierId: string,
+    certificateId: string,
+    reason: string,
+    opts?: RequestOptions,
+  ): Promise<Certificate>;
   /** multipart/form-data with one `file` part; PDF, PNG or JPEG (sniffed by the server). */
-  uploadDocument(supplierId: string, certificateId: string, doc: DocumentUpload, opts?: RequestOptions): Promise<Certificate>;
-  downloadDocument(supplierId: string, certificateId: string, opts?: RequestOptions): Promise<DocumentDownload>;
+  uploadDocument(
+    supplierId: string,
+    certificateId: string,
+    doc: DocumentUpload,
+    opts?: RequestOptions,
+  ): Promise<Certificate>;
+  downloadDocument(
+    supplierId: string,
+    certificateId: string,
+    opts?: RequestOptions,
+  ): Promise<DocumentDownload>;
   requestVerification(
     supplierId: string,
     certificateId: string,
@@ -144,7 +176,10 @@ export interface CertificatesClient {
     opts?: CreateOptions,
   ): Promise<VerificationRequest>;
   /** An auditor's queue of verification requests assigned to its organisation. */
-  listVerificationRequests(query?: VerificationQueueQuery, opts?: RequestOptions): Promise<Page<VerificationQueueItem>>;
+  listVerificationRequests(
+    query?: VerificationQueueQuery,
+    opts?: RequestOptions,
+  ): Promise<Page<VerificationQueueItem>>;
   verify(requestId: string, opts?: RequestOptions): Promise<VerificationDecision>;
   reject(requestId: string, reason: string, opts?: RequestOptions): Promise<VerificationDecision>;
 }
@@ -286,15 +321,23 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
   }
 
   const registry: RegistryClient = {
-    signup: (body, opts) => tokenCall<SignupResponse>({ method: 'POST', path: '/auth/signup', auth: false, body, opts }),
-    login: (body, opts) => tokenCall<TokenPair>({ method: 'POST', path: '/auth/login', auth: false, body, opts }),
+    signup: (body, opts) =>
+      tokenCall<SignupResponse>({ method: 'POST', path: '/auth/signup', auth: false, body, opts }),
+    login: (body, opts) =>
+      tokenCall<TokenPair>({ method: 'POST', path: '/auth/login', auth: false, body, opts }),
     refresh: async (refreshToken, opts) => {
       const token = refreshToken ?? held.refreshToken;
       if (!token) throw new Error('refresh: no refresh token held or given');
       return refreshWith(token, opts);
     },
     switchOrganization: (organizationId, opts) =>
-      tokenCall<TokenPair>({ method: 'POST', path: '/auth/switch', auth: true, body: { organizationId }, opts }),
+      tokenCall<TokenPair>({
+        method: 'POST',
+        path: '/auth/switch',
+        auth: true,
+        body: { organizationId },
+        opts,
+      }),
     logout: async (body, opts) => {
       const refreshToken = body?.refreshToken ?? held.refreshToken;
       await request<void>({
@@ -307,7 +350,13 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
       store({});
     },
     exchangeApiKey: async (apiKey, opts) => {
-      const token = await request<AccessToken>({ method: 'POST', path: '/auth/token', auth: false, body: { apiKey }, opts });
+      const token = await request<AccessToken>({
+        method: 'POST',
+        path: '/auth/token',
+        auth: false,
+        body: { apiKey },
+        opts,
+      });
       store({ accessToken: token.accessToken });
       return token;
     },
@@ -316,9 +365,21 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
     getOrganization: (orgId, opts) =>
       request<Organization>({ method: 'GET', path: `/organizations/${seg(orgId)}`, auth: true, opts }),
     updateOrganization: (orgId, patch, opts) =>
-      request<Organization>({ method: 'PATCH', path: `/organizations/${seg(orgId)}`, auth: true, body: patch, opts }),
+      request<Organization>({
+        method: 'PATCH',
+        path: `/organizations/${seg(orgId)}`,
+        auth: true,
+        body: patch,
+        opts,
+      }),
     listMembers: (orgId, query, opts) =>
-      request<Page<Member>>({ method: 'GET', path: `/organizations/${seg(orgId)}/members`, auth: true, query, opts }),
+      request<Page<Member>>({
+        method: 'GET',
+        path: `/organizations/${seg(orgId)}/members`,
+        auth: true,
+        query,
+        opts,
+      }),
     changeRole: (orgId, userId, role, opts) =>
       request<void>({
         method: 'PATCH',
@@ -328,11 +389,28 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
         opts,
       }),
     removeMember: (orgId, userId, opts) =>
-      request<void>({ method: 'DELETE', path: `/organizations/${seg(orgId)}/members/${seg(userId)}`, auth: true, opts }),
+      request<void>({
+        method: 'DELETE',
+        path: `/organizations/${seg(orgId)}/members/${seg(userId)}`,
+        auth: true,
+        opts,
+      }),
     invite: (orgId, body, opts) =>
-      request<Invitation>({ method: 'POST', path: `/organizations/${seg(orgId)}/invitations`, auth: true, body, opts }),
+      request<Invitation>({
+        method: 'POST',
+        path: `/organizations/${seg(orgId)}/invitations`,
+        auth: true,
+        body,
+        opts,
+      }),
     listInvitations: (orgId, query, opts) =>
-      request<Page<Invitation>>({ method: 'GET', path: `/organizations/${seg(orgId)}/invitations`, auth: true, query, opts }),
+      request<Page<Invitation>>({
+        method: 'GET',
+        path: `/organizations/${seg(orgId)}/invitations`,
+        auth: true,
+        query,
+        opts,
+      }),
     revokeInvitation: (orgId, invitationId, opts) =>
       request<void>({
         method: 'DELETE',
@@ -343,11 +421,28 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
     acceptInvitation: (body, opts) =>
       tokenCall<TokenPair>({ method: 'POST', path: '/invitations/accept', auth: false, body, opts }),
     createApiKey: (orgId, body, opts) =>
-      request<CreatedApiKey>({ method: 'POST', path: `/organizations/${seg(orgId)}/api-keys`, auth: true, body, opts }),
+      request<CreatedApiKey>({
+        method: 'POST',
+        path: `/organizations/${seg(orgId)}/api-keys`,
+        auth: true,
+        body,
+        opts,
+      }),
     listApiKeys: (orgId, query, opts) =>
-      request<Page<ApiKey>>({ method: 'GET', path: `/organizations/${seg(orgId)}/api-keys`, auth: true, query, opts }),
+      request<Page<ApiKey>>({
+        method: 'GET',
+        path: `/organizations/${seg(orgId)}/api-keys`,
+        auth: true,
+        query,
+        opts,
+      }),
     revokeApiKey: (orgId, keyId, opts) =>
-      request<void>({ method: 'DELETE', path: `/organizations/${seg(orgId)}/api-keys/${seg(keyId)}`, auth: true, opts }),
+      request<void>({
+        method: 'DELETE',
+        path: `/organizations/${seg(orgId)}/api-keys/${seg(keyId)}`,
+        auth: true,
+        opts,
+      }),
   };
 
   const sup = (id: string): string => `/suppliers/${seg(id)}`;
@@ -362,18 +457,31 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
       if (size !== undefined) query.size = typeof size === 'string' ? [size] : size;
       return request<Page<SupplierSummary>>({ method: 'GET', path: '/suppliers', auth: true, query, opts });
     },
-    get: (supplierId, opts) => request<PublicSupplier>({ method: 'GET', path: sup(supplierId), auth: true, opts }),
+    get: (supplierId, opts) =>
+      request<PublicSupplier>({ method: 'GET', path: sup(supplierId), auth: true, opts }),
     getProfile: (supplierId, opts) =>
       request<PrivateProfile>({ method: 'GET', path: `${sup(supplierId)}/profile`, auth: true, opts }),
     putProfile: (supplierId, body, opts) =>
       request<PrivateProfile>({ method: 'PUT', path: `${sup(supplierId)}/profile`, auth: true, body, opts }),
     addFacility: async (supplierId, body, opts) => {
-      const res = await sendAuthed({ method: 'POST', path: `${sup(supplierId)}/facilities`, auth: true, body, opts });
+      const res = await sendAuthed({
+        method: 'POST',
+        path: `${sup(supplierId)}/facilities`,
+        auth: true,
+        body,
+        opts,
+      });
       const facility = await parse<Facility>(res);
       return { created: res.status === 201, facility };
     },
     replaceFacilities: (supplierId, facilities, opts) =>
-      request<FacilitySetResult>({ method: 'PUT', path: `${sup(supplierId)}/facilities`, auth: true, body: { facilities }, opts }),
+      request<FacilitySetResult>({
+        method: 'PUT',
+        path: `${sup(supplierId)}/facilities`,
+        auth: true,
+        body: { facilities },
+        opts,
+      }),
     updateFacility: (supplierId, facilityId, patch, opts) =>
       request<Facility>({
         method: 'PATCH',
@@ -383,20 +491,54 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
         opts,
       }),
     deleteFacility: (supplierId, facilityId, opts) =>
-      request<void>({ method: 'DELETE', path: `${sup(supplierId)}/facilities/${seg(facilityId)}`, auth: true, opts }),
+      request<void>({
+        method: 'DELETE',
+        path: `${sup(supplierId)}/facilities/${seg(facilityId)}`,
+        auth: true,
+        opts,
+      }),
     addTrackRecord: (supplierId, body, opts) =>
-      request<TrackRecordEntry>({ method: 'POST', path: `${sup(supplierId)}/track-record`, auth: true, body, opts }),
+      request<TrackRecordEntry>({
+        method: 'POST',
+        path: `${sup(supplierId)}/track-record`,
+        auth: true,
+        body,
+        opts,
+      }),
     deleteTrackRecord: (supplierId, entryId, opts) =>
-      request<void>({ method: 'DELETE', path: `${sup(supplierId)}/track-record/${seg(entryId)}`, auth: true, opts }),
+      request<void>({
+        method: 'DELETE',
+        path: `${sup(supplierId)}/track-record/${seg(entryId)}`,
+        auth: true,
+        opts,
+      }),
   };
 
   const certificates: CertificatesClient = {
     list: (supplierId, query, opts) =>
-      request<Page<Certificate>>({ method: 'GET', path: `${sup(supplierId)}/certificates`, auth: true, query, opts }),
+      request<Page<Certificate>>({
+        method: 'GET',
+        path: `${sup(supplierId)}/certificates`,
+        auth: true,
+        query,
+        opts,
+      }),
     create: (supplierId, body, opts) =>
-      request<Certificate>({ method: 'POST', path: `${sup(supplierId)}/certificates`, auth: true, body, opts }),
+      request<Certificate>({
+        method: 'POST',
+        path: `${sup(supplierId)}/certificates`,
+        auth: true,
+        body,
+        opts,
+      }),
     update: (supplierId, certificateId, patch, opts) =>
-      request<Certificate>({ method: 'PATCH', path: cert(supplierId, certificateId), auth: true, body: patch, opts }),
+      request<Certificate>({
+        method: 'PATCH',
+        path: cert(supplierId, certificateId),
+        auth: true,
+        body: patch,
+        opts,
+      }),
     revoke: (supplierId, certificateId, reason, opts) =>
       request<Certificate>({
         method: 'POST',
@@ -414,10 +556,21 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
               type: doc.mediaType ?? 'application/pdf',
             });
       form.append('file', blob, doc.fileName);
-      return request<Certificate>({ method: 'POST', path: `${cert(supplierId, certificateId)}/document`, auth: true, form, opts });
+      return request<Certificate>({
+        method: 'POST',
+        path: `${cert(supplierId, certificateId)}/document`,
+        auth: true,
+        form,
+        opts,
+      });
     },
     downloadDocument: async (supplierId, certificateId, opts) => {
-      const res = await sendAuthed({ method: 'GET', path: `${cert(supplierId, certificateId)}/document`, auth: true, opts });
+      const res = await sendAuthed({
+        method: 'GET',
+        path: `${cert(supplierId, certificateId)}/document`,
+        auth: true,
+        opts,
+      });
       if (!res.ok) throw await errorFromResponse(res);
       const disposition = res.headers.get('content-disposition') ?? '';
       const name = /filename="([^"]*)"/.exec(disposition)?.[1] ?? null;
@@ -436,9 +589,20 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
         opts,
       }),
     listVerificationRequests: (query, opts) =>
-      request<Page<VerificationQueueItem>>({ method: 'GET', path: '/verification-requests', auth: true, query: { ...query }, opts }),
+      request<Page<VerificationQueueItem>>({
+        method: 'GET',
+        path: '/verification-requests',
+        auth: true,
+        query: { ...query },
+        opts,
+      }),
     verify: (requestId, opts) =>
-      request<VerificationDecision>({ method: 'POST', path: `/verification-requests/${seg(requestId)}/verify`, auth: true, opts }),
+      request<VerificationDecision>({
+        method: 'POST',
+        path: `/verification-requests/${seg(requestId)}/verify`,
+        auth: true,
+        opts,
+      }),
     reject: (requestId, reason, opts) =>
       request<VerificationDecision>({
         method: 'POST',
@@ -451,12 +615,26 @@ export function createClient(options: ClientOptions = {}): VinculoClient {
 
   const mandates: MandatesClient = {
     grant: (body, opts) => request<Mandate>({ method: 'POST', path: '/mandates', auth: true, body, opts }),
-    list: (query, opts) => request<Page<Mandate>>({ method: 'GET', path: '/mandates', auth: true, query: { ...query }, opts }),
-    get: (mandateId, opts) => request<Mandate>({ method: 'GET', path: `/mandates/${seg(mandateId)}`, auth: true, opts }),
+    list: (query, opts) =>
+      request<Page<Mandate>>({ method: 'GET', path: '/mandates', auth: true, query: { ...query }, opts }),
+    get: (mandateId, opts) =>
+      request<Mandate>({ method: 'GET', path: `/mandates/${seg(mandateId)}`, auth: true, opts }),
     update: (mandateId, patch, opts) =>
-      request<Mandate>({ method: 'PATCH', path: `/mandates/${seg(mandateId)}`, auth: true, body: patch, opts }),
+      request<Mandate>({
+        method: 'PATCH',
+        path: `/mandates/${seg(mandateId)}`,
+        auth: true,
+        body: patch,
+        opts,
+      }),
     end: (mandateId, body, opts) =>
-      request<Mandate>({ method: 'POST', path: `/mandates/${seg(mandateId)}/end`, auth: true, body: body ?? {}, opts }),
+      request<Mandate>({
+        method: 'POST',
+        path: `/mandates/${seg(mandateId)}/end`,
+        auth: true,
+        body: body ?? {},
+        opts,
+      }),
   };
 
   return {

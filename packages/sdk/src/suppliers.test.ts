@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VinculoApiError, createClient, paginate, type Certificate, type Mandate, type SupplierSummary } from './index.js';
+import {
+  VinculoApiError,
+  createClient,
+  paginate,
+  type Certificate,
+  type Mandate,
+  type SupplierSummary,
+} from './index.js';
 
 interface Seen {
   method: string;
@@ -27,7 +34,12 @@ function json(res: ServerResponse, status: number, body: unknown, type = 'applic
 }
 
 function problem(res: ServerResponse, status: number, code: string): void {
-  json(res, status, { type: `urn:vinculo:problem:${code}`, title: code, status, code, correlationId: 'c' }, 'application/problem+json');
+  json(
+    res,
+    status,
+    { type: `urn:vinculo:problem:${code}`, title: code, status, code, correlationId: 'c' },
+    'application/problem+json',
+  );
 }
 
 const certificate = (over: Partial<Certificate> = {}): Certificate => ({
@@ -104,7 +116,12 @@ describe('suppliers', () => {
   it('puts and gets the private profile', async () => {
     handler = (req, res) => json(res, 200, { id: SUP, version: 2, echo: req.body });
     const client = createClient({ baseUrl, accessToken: 't' });
-    const body = { scianCodes: ['332710'], processTags: ['cnc-machining'], employees: 12, synthetic: ['employees' as const] };
+    const body = {
+      scianCodes: ['332710'],
+      processTags: ['cnc-machining'],
+      employees: 12,
+      synthetic: ['employees' as const],
+    };
     await client.suppliers.putProfile(SUP, body);
     await client.suppliers.getProfile(SUP);
     expect(seen.map((s) => [s.method, s.url])).toEqual([
@@ -117,7 +134,8 @@ describe('suppliers', () => {
 
   it('tells a created facility (201) from one updated through its externalRef (200)', async () => {
     let n = 0;
-    handler = (req, res) => json(res, n++ === 0 ? 201 : 200, { id: 'f1', ...(req.body as object), address: null });
+    handler = (req, res) =>
+      json(res, n++ === 0 ? 201 : 200, { id: 'f1', ...(req.body as object), address: null });
     const client = createClient({ baseUrl, accessToken: 't' });
     const input = { name: 'Planta 1', stateCode: 'Querétaro', lat: 20.6, lon: -100.4, externalRef: 'NRA1' };
     const first = await client.suppliers.addFacility(SUP, input);
@@ -130,8 +148,20 @@ describe('suppliers', () => {
   });
 
   it('replaces the facility set with one PUT', async () => {
-    const stored = { id: 'f1', name: 'Planta 1', address: null, stateCode: '22', municipality: null, lat: null, lon: null, industrialPark: null, cluster: null, externalRef: 'NRA1' };
-    handler = (_req, res) => json(res, 200, { facilities: [stored], created: 1, updated: 0, unchanged: 0, deleted: 2, version: 7 });
+    const stored = {
+      id: 'f1',
+      name: 'Planta 1',
+      address: null,
+      stateCode: '22',
+      municipality: null,
+      lat: null,
+      lon: null,
+      industrialPark: null,
+      cluster: null,
+      externalRef: 'NRA1',
+    };
+    handler = (_req, res) =>
+      json(res, 200, { facilities: [stored], created: 1, updated: 0, unchanged: 0, deleted: 2, version: 7 });
     const client = createClient({ baseUrl, accessToken: 't' });
     const set = [{ name: 'Planta 1', stateCode: 'Querétaro', externalRef: 'NRA1' }];
     const r = await client.suppliers.replaceFacilities(SUP, set);
@@ -151,7 +181,11 @@ describe('suppliers', () => {
     const client = createClient({ baseUrl, accessToken: 't' });
     await client.suppliers.updateFacility(SUP, 'f/1', { industrialPark: 'Parque' });
     await client.suppliers.deleteFacility(SUP, 'f1');
-    await client.suppliers.addTrackRecord(SUP, { title: 'Lote de piezas', synthetic: true, date: '2023-05-01' });
+    await client.suppliers.addTrackRecord(SUP, {
+      title: 'Lote de piezas',
+      synthetic: true,
+      date: '2023-05-01',
+    });
     await client.suppliers.deleteTrackRecord(SUP, 'e1');
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       `PATCH /api/registry/suppliers/${SUP}/facilities/f%2F1`,
@@ -194,12 +228,14 @@ describe('suppliers', () => {
     const item = (id: string) => ({ id, name: id }) as SupplierSummary;
     handler = (req, res) => {
       const url = new URL(req.url, 'http://x');
-      if (url.searchParams.get('cursor') === 'n2') return json(res, 200, { items: [item('b')], nextCursor: null });
+      if (url.searchParams.get('cursor') === 'n2')
+        return json(res, 200, { items: [item('b')], nextCursor: null });
       return json(res, 200, { items: [item('a')], nextCursor: 'n2' });
     };
     const client = createClient({ baseUrl });
     const ids: string[] = [];
-    for await (const s of paginate((q) => client.suppliers.search({ q: 'fundición', ...q }), { limit: 1 })) ids.push(s.id);
+    for await (const s of paginate((q) => client.suppliers.search({ q: 'fundición', ...q }), { limit: 1 }))
+      ids.push(s.id);
     expect(ids).toEqual(['a', 'b']);
     expect(new URL(seen[1]?.url ?? '', 'http://x').searchParams.get('q')).toBe('fundición');
   });
@@ -216,7 +252,9 @@ describe('suppliers', () => {
 describe('certificates', () => {
   it('creates with an Idempotency-Key and lists with a page query', async () => {
     handler = (req, res) =>
-      req.method === 'POST' ? json(res, 201, certificate()) : json(res, 200, { items: [certificate()], nextCursor: null });
+      req.method === 'POST'
+        ? json(res, 201, certificate())
+        : json(res, 200, { items: [certificate()], nextCursor: null });
     const client = createClient({ baseUrl, accessToken: 't' });
     const body = {
       standardId: 'iso-9001-2015',
@@ -271,7 +309,10 @@ describe('certificates', () => {
   it('downloads a document with its type and file name', async () => {
     const bytes = Buffer.from('%PDF-1.4 hello');
     handler = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="cert.pdf"' });
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'content-disposition': 'attachment; filename="cert.pdf"',
+      });
       res.end(bytes);
     };
     const client = createClient({ baseUrl, accessToken: 't' });
@@ -284,13 +325,16 @@ describe('certificates', () => {
   it('turns a refused download into a VinculoApiError', async () => {
     handler = (_req, res) => problem(res, 404, 'REGISTRY_CERTIFICATE_NOT_FOUND');
     const client = createClient({ baseUrl, accessToken: 't' });
-    const err = (await client.certificates.downloadDocument(SUP, CERT).catch((e: unknown) => e)) as VinculoApiError;
+    const err = (await client.certificates
+      .downloadDocument(SUP, CERT)
+      .catch((e: unknown) => e)) as VinculoApiError;
     expect(err).toBeInstanceOf(VinculoApiError);
     expect(err.code).toBe('REGISTRY_CERTIFICATE_NOT_FOUND');
   });
 
   it('updates, revokes, and runs verification requests', async () => {
-    handler = (req, res) => json(res, req.url.endsWith('/verification-requests') && req.method === 'POST' ? 201 : 200, {});
+    handler = (req, res) =>
+      json(res, req.url.endsWith('/verification-requests') && req.method === 'POST' ? 201 : 200, {});
     const client = createClient({ baseUrl, accessToken: 't' });
     await client.certificates.update(SUP, CERT, { validTo: '2028-01-01' });
     await client.certificates.revoke(SUP, CERT, 'lost');
@@ -325,7 +369,11 @@ describe('mandates', () => {
         ? json(res, 200, { items: [mandate()], nextCursor: null })
         : json(res, req.method === 'POST' && req.url === '/api/registry/mandates' ? 201 : 200, mandate());
     const client = createClient({ baseUrl, accessToken: 't' });
-    const grant = { bureauOrgId: BUREAU, scopes: ['view' as const, 'apply' as const], commission: { basisPoints: 250 } };
+    const grant = {
+      bureauOrgId: BUREAU,
+      scopes: ['view' as const, 'apply' as const],
+      commission: { basisPoints: 250 },
+    };
     const m = await client.mandates.grant(grant, { idempotencyKey: 'g1' });
     const page = await client.mandates.list({ status: 'active', limit: 100 });
     await client.mandates.get('m1');

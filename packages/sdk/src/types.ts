@@ -239,7 +239,8 @@ export type SyntheticField =
   | 'contact'
   | 'rfc';
 
-export type CapacityUnitId = 'units-per-month' | 'kg-per-month' | 'tonnes-per-month' | 'machine-hours-per-month' | 'm2-per-month';
+export type CapacityUnitId =
+  'units-per-month' | 'kg-per-month' | 'tonnes-per-month' | 'machine-hours-per-month' | 'm2-per-month';
 export type FunctionalStageId = 'CM' | 'CDM' | 'OEM' | 'ODM' | 'OBM';
 export type SizeClass = 'micro' | 'small' | 'medium' | 'large';
 
@@ -385,7 +386,12 @@ export interface SupplierSnapshot {
   processTags: string[];
   materials: string[];
   facilities: SupplierFacility[];
-  capacity: { unit: string; amountPerMonth: number; leadTimeDays: number | null; largestPartMm: number | null } | null;
+  capacity: {
+    unit: string;
+    amountPerMonth: number;
+    leadTimeDays: number | null;
+    largestPartMm: number | null;
+  } | null;
   sizeClass: SizeClass | null;
   sizeRule: string | null;
   tiers: Array<{ industry: string; tier: number }>;
@@ -546,7 +552,12 @@ export interface VerificationQueueQuery extends PageQuery {
 
 export interface VerificationDecision {
   request: VerificationRequest;
-  certificate: { id: string; status: CertificateStatus; statusReason: string | null; verifiedBy: string | null };
+  certificate: {
+    id: string;
+    status: CertificateStatus;
+    statusReason: string | null;
+    verifiedBy: string | null;
+  };
 }
 
 export type MandateScope = 'view' | 'apply' | 'message';

@@ -127,6 +127,7 @@ const validBodies: Record<string, object> = {
     description: {},
   },
   'POST /suppliers/:supplierId/facilities': { name: 'Planta 2' },
+  'PUT /suppliers/:supplierId/facilities': { facilities: [{ name: 'Planta 2' }] },
   'PATCH /suppliers/:supplierId/facilities/:facilityId': { name: 'Planta renombrada' },
   'POST /suppliers/:supplierId/track-record': { title: 'Carcasas de aluminio', scianCodes: [] },
   'POST /suppliers/:supplierId/certificates': {

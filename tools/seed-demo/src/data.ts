@@ -64,7 +64,10 @@ function revealsPerson(name: string, person: string): boolean {
 }
 
 export function groupRetc(csvText: string): SupplierGroup[] {
-  const groups = new Map<string, { razon: string; rows: Record<string, string>[]; establishments: string[] }>();
+  const groups = new Map<
+    string,
+    { razon: string; rows: Record<string, string>[]; establishments: string[] }
+  >();
   for (const row of parseCsvRecords(csvText)) {
     const fixed = repairShiftedForm(row.razon_social ?? '', row.nombre_establecimiento ?? '');
     if (!fixed.razonSocial || !row.nra) continue;
@@ -85,7 +88,8 @@ export function groupRetc(csvText: string): SupplierGroup[] {
       const state = resolveState(row.estado ?? '');
       const municipality = tidy(row.municipio ?? '') || null;
       let name = g.establishments[i] ?? '';
-      if (!name || (natural && revealsPerson(name, g.razon))) name = natural ? neutralName(title, municipality) : g.razon;
+      if (!name || (natural && revealsPerson(name, g.razon)))
+        name = natural ? neutralName(title, municipality) : g.razon;
       const lat = num(row.lat);
       const lon = num(row.lon);
       return {
@@ -111,7 +115,13 @@ export function groupRetc(csvText: string): SupplierGroup[] {
     let slug = `${base}-${hash32(key).toString(36).slice(0, 5)}`;
     for (let n = 2; slugs.has(slug); n++) slug = `${base}-${hash32(`${key}#${n}`).toString(36).slice(0, 5)}`;
     slugs.add(slug);
-    out.push({ key, name, naturalPerson: natural, slug, establishments: establishments.filter((e) => e.scian !== '') });
+    out.push({
+      key,
+      name,
+      naturalPerson: natural,
+      slug,
+      establishments: establishments.filter((e) => e.scian !== ''),
+    });
   }
   return out.filter((g) => g.establishments.length > 0);
 }

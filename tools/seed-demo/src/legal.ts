@@ -45,15 +45,24 @@ const LEADING_FORM = new RegExp(String.raw`^\s*(?<form>${FORM})[\s.]*(?:,(?<rest
  * razon_social "ACME" and nombre_establecimiento "S.A. DE C.V.,PLANTA NORTE". Moves the legal form back and
  * keeps what follows as the establishment name ('' when nothing does).
  */
-export function repairShiftedForm(razonSocial: string, establishment: string): { razonSocial: string; establishment: string } {
+export function repairShiftedForm(
+  razonSocial: string,
+  establishment: string,
+): { razonSocial: string; establishment: string } {
   const m = LEADING_FORM.exec(establishment);
-  if (!m || hasLegalEntitySuffix(razonSocial)) return { razonSocial: collapse(razonSocial), establishment: tidy(establishment) };
-  return { razonSocial: `${collapse(razonSocial)}, ${collapse(m.groups?.form ?? '')}`, establishment: tidy(m.groups?.rest ?? '') };
+  if (!m || hasLegalEntitySuffix(razonSocial))
+    return { razonSocial: collapse(razonSocial), establishment: tidy(establishment) };
+  return {
+    razonSocial: `${collapse(razonSocial)}, ${collapse(m.groups?.form ?? '')}`,
+    establishment: tidy(m.groups?.rest ?? ''),
+  };
 }
 
 /** Spaces collapsed; stray commas, dots and dashes at either end dropped. */
 export function tidy(s: string): string {
-  return collapse(s).replace(/^[\s,.;:-]+|[\s,;:-]+$/g, '').trim();
+  return collapse(s)
+    .replace(/^[\s,.;:-]+|[\s,;:-]+$/g, '')
+    .trim();
 }
 
 // Words that name an institution or a public body rather than a person, even without a legal form.

@@ -33,11 +33,13 @@ const sessions: Record<string, string> = existsSync(SESSIONS_FILE)
 const GATEWAY = (process.env.GATEWAY_URL?.trim() || DEFAULT_GATEWAY_URL).replace(/\/+$/, '');
 export const DEMO_PASSWORD = 'vinculo-demo-2022';
 const CONCURRENCY = Math.max(1, Number(process.env.SEED_CONCURRENCY) || 8);
-const RATE_LIMIT_HINT = 'start the stack with `npm start -- --demo` (raised rate limits for loading demo data)';
+const RATE_LIMIT_HINT =
+  'start the stack with `npm start -- --demo` (raised rate limits for loading demo data)';
 
 class RateLimited extends Error {}
 
-type Kind = 'organizations' | 'profiles' | 'facilities' | 'trackRecord' | 'certificates' | 'documents' | 'mandates';
+type Kind =
+  'organizations' | 'profiles' | 'facilities' | 'trackRecord' | 'certificates' | 'documents' | 'mandates';
 const counts: Record<Kind, { created: number; updated: number }> = {
   organizations: { created: 0, updated: 0 },
   profiles: { created: 0, updated: 0 },
@@ -63,7 +65,8 @@ interface Account {
 const email = (slug: string): string => `demo+${slug}@vinculo.example`;
 
 function rethrowLimited(err: unknown): never {
-  if (isVinculoApiError(err) && err.status === 429) throw new RateLimited(`${err.code}: ${err.detail ?? err.title}`);
+  if (isVinculoApiError(err) && err.status === 429)
+    throw new RateLimited(`${err.code}: ${err.detail ?? err.title}`);
   throw err;
 }
 
@@ -84,7 +87,8 @@ async function ensureAccount(type: SignupOrgType, slug: string, orgName: string)
       return undefined; // expired, revoked or from another database: sign up or log in below
     });
     if (r && r.organization.type === type) {
-      if (r.organization.name !== orgName) await client.registry.updateOrganization(r.organization.id, { name: orgName });
+      if (r.organization.name !== orgName)
+        await client.registry.updateOrganization(r.organization.id, { name: orgName });
       count('organizations', false);
       return { type, name: orgName, email: address, orgId: r.organization.id, client, created: false };
     }
@@ -102,8 +106,10 @@ async function ensureAccount(type: SignupOrgType, slug: string, orgName: string)
     if (!(isVinculoApiError(err) && err.code === 'REGISTRY_EMAIL_TAKEN')) rethrowLimited(err);
   }
   const r = await client.registry.login({ email: address, password: DEMO_PASSWORD }).catch(rethrowLimited);
-  if (r.organization.type !== type) throw new Error(`${address} belongs to a ${r.organization.type}, not a ${type}`);
-  if (r.organization.name !== orgName) await client.registry.updateOrganization(r.organization.id, { name: orgName });
+  if (r.organization.type !== type)
+    throw new Error(`${address} belongs to a ${r.organization.type}, not a ${type}`);
+  if (r.organization.name !== orgName)
+    await client.registry.updateOrganization(r.organization.id, { name: orgName });
   count('organizations', false);
   return { type, name: orgName, email: address, orgId: r.organization.id, client, created: false };
 }
@@ -112,7 +118,11 @@ const BUYERS: Array<{ slug: string; name: string; industry: TierIndustry }> = [
   { slug: 'buyer-automotriz-bajio', name: 'Demo Automotriz Bajío (demo)', industry: 'automotive' },
   { slug: 'buyer-aeroespacial-queretaro', name: 'Demo Aeroespacial Querétaro (demo)', industry: 'aerospace' },
   { slug: 'buyer-electronica-jalisco', name: 'Demo Electrónica Jalisco (demo)', industry: 'electronics' },
-  { slug: 'buyer-dispositivos-medicos-bc', name: 'Demo Dispositivos Médicos Baja California (demo)', industry: 'medical' },
+  {
+    slug: 'buyer-dispositivos-medicos-bc',
+    name: 'Demo Dispositivos Médicos Baja California (demo)',
+    industry: 'medical',
+  },
 ];
 const BUREAUS = [
   { slug: 'bureau-canacintra', name: 'Bolsa de Subcontratación CANACINTRA Demo', states: ['22', '11', '14'] },
@@ -124,7 +134,9 @@ const MEMBERS_PER_BUREAU = 60;
 /** Reads the RateLimit-Limit the stack answers with, to say up front whether a bulk load can pass. */
 async function probeLimits(): Promise<{ apiPerMinute: number | null }> {
   const res = await fetch(`${GATEWAY}/api/registry/suppliers?limit=1`).catch((err: unknown) => {
-    throw new Error(`cannot reach the gateway at ${GATEWAY} (${(err as Error).message}); start the stack first: npm start -- --demo`);
+    throw new Error(
+      `cannot reach the gateway at ${GATEWAY} (${(err as Error).message}); start the stack first: npm start -- --demo`,
+    );
   });
   await res.arrayBuffer();
   const limit = Number(res.headers.get('ratelimit-limit'));
@@ -170,7 +182,8 @@ async function seedSupplier(group: SupplierGroup, buyers: readonly BuyerRef[]): 
   const profile = await client.suppliers.putProfile(orgId, synth.profile);
   count('profiles', acc.created);
   const set = facilitySet(group);
-  if (set.length > FACILITY_SET_MAX) throw new Error(`${set.length} establishments: more than one facility set (${FACILITY_SET_MAX}) holds`);
+  if (set.length > FACILITY_SET_MAX)
+    throw new Error(`${set.length} establishments: more than one facility set (${FACILITY_SET_MAX}) holds`);
   const r = await client.suppliers.replaceFacilities(orgId, set);
   count('facilities', true, r.created);
   count('facilities', false, r.updated + r.unchanged);
@@ -196,11 +209,15 @@ async function seedExtras(
   }
   if (synth.certificates.length > 0) {
     const existing = new Map<string, Certificate>();
-    if (!acc.created) for (const c of (await client.certificates.list(orgId, { limit: 100 })).items) existing.set(c.certificateNumber, c);
+    if (!acc.created)
+      for (const c of (await client.certificates.list(orgId, { limit: 100 })).items)
+        existing.set(c.certificateNumber, c);
     for (const { pdf, ...body } of synth.certificates) {
       let cert = existing.get(body.certificateNumber);
       count('certificates', !cert);
-      cert ??= await client.certificates.create(orgId, body, { idempotencyKey: `seed-demo:${orgId}:${body.certificateNumber}` });
+      cert ??= await client.certificates.create(orgId, body, {
+        idempotencyKey: `seed-demo:${orgId}:${body.certificateNumber}`,
+      });
       if (cert.hasDocument) {
         count('documents', false);
         continue;
@@ -230,7 +247,14 @@ async function seedExtras(
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -238,10 +262,13 @@ async function main(): Promise<void> {
   const groups = loadRetc(DATA_FILE);
   const facilities = groups.reduce((n, g) => n + g.establishments.length, 0);
   console.log(`Vínculo demo data → ${GATEWAY}`);
-  console.log(`source: data/retc_2022_establecimientos_mx.csv (SEMARNAT RETC 2022, Libre Uso MX): ${groups.length} suppliers, ${facilities} facilities`);
+  console.log(
+    `source: data/retc_2022_establecimientos_mx.csv (SEMARNAT RETC 2022, Libre Uso MX): ${groups.length} suppliers, ${facilities} facilities`,
+  );
 
   const { apiPerMinute } = await probeLimits();
-  if (apiPerMinute === null) console.log('rate limits: the gateway sent no RateLimit-Limit header; going ahead');
+  if (apiPerMinute === null)
+    console.log('rate limits: the gateway sent no RateLimit-Limit header; going ahead');
   else if (apiPerMinute < 100_000)
     console.log(
       `rate limits: ${apiPerMinute} requests/min per address — the stack's defaults (sign-ups 20/h per address) stop a bulk load;\n  ${RATE_LIMIT_HINT}`,
@@ -254,7 +281,11 @@ async function main(): Promise<void> {
   const bureaus: Account[] = [];
   for (const b of BUREAUS) bureaus.push(await ensureAccount('bureau', b.slug, b.name));
   const auditor = await ensureAccount('auditor', AUDITOR.slug, AUDITOR.name);
-  const buyerRefs: BuyerRef[] = buyers.map((b, i) => ({ id: b.orgId, name: b.name, industry: BUYERS[i]!.industry }));
+  const buyerRefs: BuyerRef[] = buyers.map((b, i) => ({
+    id: b.orgId,
+    name: b.name,
+    industry: BUYERS[i]!.industry,
+  }));
   const bureauIds = new Map(BUREAUS.map((b, i) => [b.slug, bureaus[i]!.orgId]));
 
   // Member SMEs: manufacturers (SCIAN 31–33) with a plant in the bureau's states and fewer than 250 employees
@@ -262,7 +293,11 @@ async function main(): Promise<void> {
   const membership = new Map<string, string[]>();
   for (const b of BUREAUS) {
     const members = groups
-      .filter((g) => g.establishments.some((e) => e.stateCode !== null && b.states.includes(e.stateCode) && /^3[1-3]/.test(e.scian)))
+      .filter((g) =>
+        g.establishments.some(
+          (e) => e.stateCode !== null && b.states.includes(e.stateCode) && /^3[1-3]/.test(e.scian),
+        ),
+      )
       .filter((g) => synthesize(g, '', []).employees < 250)
       .sort((x, y) => (x.slug < y.slug ? -1 : 1))
       .slice(0, MEMBERS_PER_BUREAU);
@@ -273,7 +308,11 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   const loaded = new Map<string, Loaded>();
   const suppliers = new Map<string, Account>();
-  const phase = async (label: string, items: readonly SupplierGroup[], work: (g: SupplierGroup) => Promise<void>) => {
+  const phase = async (
+    label: string,
+    items: readonly SupplierGroup[],
+    work: (g: SupplierGroup) => Promise<void>,
+  ) => {
     let done = 0;
     await forEachLimited(
       items,
@@ -299,7 +338,8 @@ async function main(): Promise<void> {
     suppliers.set(g.key, l.acc);
   });
   const facilitiesAt = seconds(t0);
-  if (!limited) console.log(`every facility loaded in ${facilitiesAt}; now track record, certificates and mandates…`);
+  if (!limited)
+    console.log(`every facility loaded in ${facilitiesAt}; now track record, certificates and mandates…`);
   if (!limited) {
     await phase(
       'track record, certificates, mandates',
@@ -310,7 +350,9 @@ async function main(): Promise<void> {
   mkdirSync(dirname(SESSIONS_FILE), { recursive: true });
   writeFileSync(SESSIONS_FILE, `${JSON.stringify(sessions)}\n`, { mode: 0o600 });
   if (limited) {
-    console.error(`\nstopped: the stack answered 429 Too Many Requests (${limited.message}).\n${RATE_LIMIT_HINT}, then run npm run seed:demo again.`);
+    console.error(
+      `\nstopped: the stack answered 429 Too Many Requests (${limited.message}).\n${RATE_LIMIT_HINT}, then run npm run seed:demo again.`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -336,15 +378,23 @@ async function main(): Promise<void> {
     )}\n`,
   );
 
-  console.log(`\nloaded ${suppliers.size} suppliers and ${facilities} facilities in ${facilitiesAt}; everything in ${elapsed}`);
+  console.log(
+    `\nloaded ${suppliers.size} suppliers and ${facilities} facilities in ${facilitiesAt}; everything in ${elapsed}`,
+  );
   console.log(
     table([
       ['', 'created', 'updated'],
-      ...(Object.keys(counts) as Kind[]).map((k) => [k, String(counts[k].created), String(counts[k].updated)]),
+      ...(Object.keys(counts) as Kind[]).map((k) => [
+        k,
+        String(counts[k].created),
+        String(counts[k].updated),
+      ]),
     ]),
   );
   if (failures.length > 0) {
-    console.error(`\n${failures.length} suppliers failed; first ones:\n  ${failures.slice(0, 10).join('\n  ')}`);
+    console.error(
+      `\n${failures.length} suppliers failed; first ones:\n  ${failures.slice(0, 10).join('\n  ')}`,
+    );
     process.exitCode = 1;
   }
 
@@ -354,7 +404,11 @@ async function main(): Promise<void> {
   };
   const examples = [
     pickSupplier((g) => g.establishments.some((e) => e.scian.startsWith('3364') && e.stateCode === '22')),
-    pickSupplier((g) => g.establishments.some((e) => e.scian.startsWith('3363') && e.stateCode === '19') && membership.has(g.key)),
+    pickSupplier(
+      (g) =>
+        g.establishments.some((e) => e.scian.startsWith('3363') && e.stateCode === '19') &&
+        membership.has(g.key),
+    ),
     pickSupplier((g) => g.establishments.some((e) => e.scian.startsWith('3391'))),
   ].filter((a): a is Account => a !== undefined);
   console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD}) — sign in at ${GATEWAY}`);
@@ -364,12 +418,16 @@ async function main(): Promise<void> {
       ...[...buyers, ...bureaus, auditor, ...examples].map((a) => [a.type, a.name, a.email]),
     ]),
   );
-  console.log(`Every supplier owner account: ${ACCOUNTS_FILE.slice(ROOT.length + 1)} (${suppliers.size} suppliers).`);
+  console.log(
+    `Every supplier owner account: ${ACCOUNTS_FILE.slice(ROOT.length + 1)} (${suppliers.size} suppliers).`,
+  );
 }
 
 main().catch((err: unknown) => {
   if (err instanceof RateLimited || (isVinculoApiError(err) && err.status === 429)) {
-    console.error(`\nstopped: the stack answered 429 Too Many Requests.\n${RATE_LIMIT_HINT}, then run npm run seed:demo again.`);
+    console.error(
+      `\nstopped: the stack answered 429 Too Many Requests.\n${RATE_LIMIT_HINT}, then run npm run seed:demo again.`,
+    );
     process.exitCode = 2;
     return;
   }

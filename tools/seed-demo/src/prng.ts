@@ -50,7 +50,8 @@ export function rngFor(key: string, seed: string = DEMO_SEED): Rng {
     sample: <T>(xs: readonly T[], n: number): T[] => {
       const pool = [...xs];
       const out: T[] = [];
-      while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(next() * pool.length), 1)[0] as T);
+      while (out.length < n && pool.length > 0)
+        out.push(pool.splice(Math.floor(next() * pool.length), 1)[0] as T);
       return out;
     },
     logUniform: (min, max) => Math.exp(Math.log(min) + next() * (Math.log(max) - Math.log(min))),

@@ -23,10 +23,13 @@ describe('legal-entity suffixes', () => {
     'TERNIUM MEXICO S.A. DE C.V. (PLANTA PESQUERÍA)',
   ])('recognises %s', (name) => expect(hasLegalEntitySuffix(name)).toBe(true));
 
-  it.each(['JUSTINA ANSELMA ABASCAL ALMADA', 'JUAN PEREZ SALAS', 'SALES DEL ISTMO', 'MARIA SACRAMENTO', 'SC JOHNSON'])(
-    'finds no legal form in %s',
-    (name) => expect(hasLegalEntitySuffix(name)).toBe(false),
-  );
+  it.each([
+    'JUSTINA ANSELMA ABASCAL ALMADA',
+    'JUAN PEREZ SALAS',
+    'SALES DEL ISTMO',
+    'MARIA SACRAMENTO',
+    'SC JOHNSON',
+  ])('finds no legal form in %s', (name) => expect(hasLegalEntitySuffix(name)).toBe(false));
 
   it('flags names without a legal form as possible natural persons, not public bodies', () => {
     expect(mayBeNaturalPerson('JUSTINA ANSELMA ABASCAL ALMADA')).toBe(true);
@@ -35,16 +38,25 @@ describe('legal-entity suffixes', () => {
   });
 
   it('moves a legal form the file split into the establishment column back', () => {
-    expect(repairShiftedForm('SILICATOS ESPECIALES', 'S.A. DE C.V.,SILICATOS ESPECIALES, S.A DE C.V.')).toEqual({
+    expect(
+      repairShiftedForm('SILICATOS ESPECIALES', 'S.A. DE C.V.,SILICATOS ESPECIALES, S.A DE C.V.'),
+    ).toEqual({
       razonSocial: 'SILICATOS ESPECIALES, S.A. DE C.V.',
       establishment: 'SILICATOS ESPECIALES, S.A DE C.V.',
     });
-    expect(repairShiftedForm('SEFAR', 'S.A. DE C.V.,')).toEqual({ razonSocial: 'SEFAR, S.A. DE C.V.', establishment: '' });
-    expect(repairShiftedForm('ACME SA DE CV', 'PLANTA NORTE')).toEqual({ razonSocial: 'ACME SA DE CV', establishment: 'PLANTA NORTE' });
+    expect(repairShiftedForm('SEFAR', 'S.A. DE C.V.,')).toEqual({
+      razonSocial: 'SEFAR, S.A. DE C.V.',
+      establishment: '',
+    });
+    expect(repairShiftedForm('ACME SA DE CV', 'PLANTA NORTE')).toEqual({
+      razonSocial: 'ACME SA DE CV',
+      establishment: 'PLANTA NORTE',
+    });
   });
 });
 
-const HEADER = 'nra,razon_social,nombre_establecimiento,scian,desc_scian,actividad_principal,sector_semarnat,subsector_semarnat,estado,municipio,localidad,codigo_postal,parque_industrial,lat,lon,anio';
+const HEADER =
+  'nra,razon_social,nombre_establecimiento,scian,desc_scian,actividad_principal,sector_semarnat,subsector_semarnat,estado,municipio,localidad,codigo_postal,parque_industrial,lat,lon,anio';
 
 describe('grouping the RETC rows', () => {
   const csv = [
@@ -68,7 +80,9 @@ describe('grouping the RETC rows', () => {
   it('never shows a possible natural person’s name', () => {
     const person = groups[1]!;
     expect(person.naturalPerson).toBe(true);
-    const shown = [person.name, person.slug, ...person.establishments.map((e) => e.name)].join(' ').toUpperCase();
+    const shown = [person.name, person.slug, ...person.establishments.map((e) => e.name)]
+      .join(' ')
+      .toUpperCase();
     expect(shown).not.toMatch(/PEREZ|JUAN/);
     expect(person.name).toMatch(/ — Apodaca$/);
   });
@@ -102,7 +116,9 @@ describe('prng and pdf', () => {
     const startxref = Number(/startxref\n(\d+)/.exec(text)?.[1]);
     expect(text.slice(startxref, startxref + 4)).toBe('xref');
     const offsets = [...text.slice(startxref).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
-    offsets.forEach((off, i) => expect(text.slice(off, off + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`));
+    offsets.forEach((off, i) =>
+      expect(text.slice(off, off + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`),
+    );
     expect(text).toContain('(Numero: DEMO-1 \\(a\\))');
     expect(minimalPdf(['a'])).not.toEqual(minimalPdf(['b']));
   });

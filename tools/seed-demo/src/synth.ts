@@ -30,11 +30,25 @@ export const SYNTHETIC_PROFILE_FIELDS: SyntheticField[] = [
   'contact',
 ];
 
-const starts = (code: string, prefixes: readonly string[]): boolean => prefixes.some((p) => code.startsWith(p));
+const starts = (code: string, prefixes: readonly string[]): boolean =>
+  prefixes.some((p) => code.startsWith(p));
 
 const AUTOMOTIVE_OEM = ['3361', '3362'];
 const AUTOMOTIVE_PARTS = ['3363'];
-const AUTOMOTIVE_ISH = ['3261', '3262', '3315', '3321', '3323', '3327', '3328', '3359', '3344', '3312', '3313', '3314'];
+const AUTOMOTIVE_ISH = [
+  '3261',
+  '3262',
+  '3315',
+  '3321',
+  '3323',
+  '3327',
+  '3328',
+  '3359',
+  '3344',
+  '3312',
+  '3313',
+  '3314',
+];
 
 /** The industries a SCIAN class plausibly supplies, most likely first. */
 export function industriesOf(scian: string): TierIndustry[] {
@@ -52,19 +66,29 @@ export function industriesOf(scian: string): TierIndustry[] {
 }
 
 const MATERIALS: Array<[string[], string[]]> = [
-  [['331', '332', '333', '3363', '3364'], ['acero al carbón', 'acero inoxidable', 'aluminio', 'latón', 'cobre', 'hierro gris']],
+  [
+    ['331', '332', '333', '3363', '3364'],
+    ['acero al carbón', 'acero inoxidable', 'aluminio', 'latón', 'cobre', 'hierro gris'],
+  ],
   [['3261'], ['polipropileno', 'ABS', 'nylon 6/6', 'policarbonato', 'PVC', 'polietileno de alta densidad']],
   [['3262'], ['hule natural', 'EPDM', 'silicón', 'neopreno']],
-  [['334', '335'], ['FR-4', 'cobre', 'estaño sin plomo', 'resina epóxica']],
+  [
+    ['334', '335'],
+    ['FR-4', 'cobre', 'estaño sin plomo', 'resina epóxica'],
+  ],
   [['325'], ['solventes', 'resinas', 'ácidos inorgánicos', 'pigmentos']],
   [['327'], ['vidrio', 'cemento', 'arcilla', 'cerámica']],
   [['322'], ['cartón corrugado', 'papel kraft']],
   [['311', '312'], ['grado alimenticio']],
-  [['313', '314', '315'], ['algodón', 'poliéster', 'nylon']],
+  [
+    ['313', '314', '315'],
+    ['algodón', 'poliéster', 'nylon'],
+  ],
 ];
 
 function capacityUnitOf(scian: string): CapacityUnitId {
-  if (starts(scian, ['311', '312', '322', '324', '325', '327', '331', '211', '212'])) return 'tonnes-per-month';
+  if (starts(scian, ['311', '312', '322', '324', '325', '327', '331', '211', '212']))
+    return 'tonnes-per-month';
   if (starts(scian, ['313', '314', '323'])) return 'm2-per-month';
   if (starts(scian, ['54', '56', '81', '5415', '22', '23', '48', '49'])) return 'machine-hours-per-month';
   return 'units-per-month';
@@ -86,11 +110,20 @@ export interface SyntheticSupplier {
   employees: number;
 }
 
-const ISSUERS = ['Certificadora Demo Norte', 'Certificadora Demo Bajío', 'Organismo Demo de Certificación', 'Registro Demo de Calidad'];
+const ISSUERS = [
+  'Certificadora Demo Norte',
+  'Certificadora Demo Bajío',
+  'Organismo Demo de Certificación',
+  'Registro Demo de Calidad',
+];
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-export function synthesize(group: SupplierGroup, ownerEmail: string, buyers: readonly BuyerRef[]): SyntheticSupplier {
+export function synthesize(
+  group: SupplierGroup,
+  ownerEmail: string,
+  buyers: readonly BuyerRef[],
+): SyntheticSupplier {
   const rng = rngFor(group.key);
   const main = group.establishments[0]!;
   const codes = [...new Set(group.establishments.map((e) => e.scian))].slice(0, 50);
@@ -104,7 +137,9 @@ export function synthesize(group: SupplierGroup, ownerEmail: string, buyers: rea
   const sales = Math.round(employees * rng.logUniform(0.6, 4) * 10) / 10;
 
   const candidates = listProcessTags().filter((t) => t.scianPrefixes.some((p) => main.scian.startsWith(p)));
-  const tags = rng.sample(candidates, rng.int(1, Math.min(3, Math.max(1, candidates.length)))).map((t) => t.id);
+  const tags = rng
+    .sample(candidates, rng.int(1, Math.min(3, Math.max(1, candidates.length))))
+    .map((t) => t.id);
   const materialPool = MATERIALS.find(([p]) => starts(main.scian, p))?.[1] ?? [];
   const materials = rng.sample(materialPool, rng.int(1, 3));
 
@@ -127,7 +162,11 @@ export function synthesize(group: SupplierGroup, ownerEmail: string, buyers: rea
   const tiers: Tier[] = [];
   for (const industry of industries) {
     if (industry === 'other') continue;
-    const tier = starts(main.scian, AUTOMOTIVE_OEM) ? 1 : starts(main.scian, AUTOMOTIVE_PARTS) ? rng.int(1, 2) : rng.int(2, 3);
+    const tier = starts(main.scian, AUTOMOTIVE_OEM)
+      ? 1
+      : starts(main.scian, AUTOMOTIVE_PARTS)
+        ? rng.int(1, 2)
+        : rng.int(2, 3);
     if (tiers.length === 0 || rng.chance(0.4)) tiers.push({ industry, tier });
   }
   const functionalStage: FunctionalStageId = starts(main.scian, AUTOMOTIVE_OEM) ? 'OEM' : rng.pick(STAGES);
@@ -136,7 +175,9 @@ export function synthesize(group: SupplierGroup, ownerEmail: string, buyers: rea
 
   const tagsEs = tags.map((t) => processTag(t)?.es ?? t);
   const tagsEn = tags.map((t) => processTag(t)?.en ?? t);
-  const states = [...new Set(group.establishments.map((e) => e.stateName).filter((s): s is string => s !== null))];
+  const states = [
+    ...new Set(group.establishments.map((e) => e.stateName).filter((s): s is string => s !== null)),
+  ];
   const plants = group.establishments.length;
   const es =
     `${main.scianTitle} (SCIAN ${main.scian}).` +
@@ -195,7 +236,9 @@ function trackRecordFor(
       customerName: toBuyer ? buyer.name : 'Cliente industrial (sintético)',
       ...(toBuyer ? { customerOrgId: buyer.id } : {}),
       date: `${year}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`,
-      ...(rng.chance(0.6) ? { value: { amountMinor: Math.round(rng.logUniform(150_000, 40_000_000)) * 100, currency: 'MXN' } } : {}),
+      ...(rng.chance(0.6)
+        ? { value: { amountMinor: Math.round(rng.logUniform(150_000, 40_000_000)) * 100, currency: 'MXN' } }
+        : {}),
       scianCodes: [main.scian],
       synthetic: true,
     });
@@ -203,7 +246,11 @@ function trackRecordFor(
   return out;
 }
 
-function certificatesFor(rng: Rng, group: SupplierGroup, industries: readonly TierIndustry[]): SyntheticSupplier['certificates'] {
+function certificatesFor(
+  rng: Rng,
+  group: SupplierGroup,
+  industries: readonly TierIndustry[],
+): SyntheticSupplier['certificates'] {
   const main = group.establishments[0]!;
   const manufacturing = /^3[1-3]/.test(main.scian);
   const wanted: string[] = [];

@@ -4,13 +4,25 @@
  */
 import type { Insertable, Updateable } from 'kysely';
 import { sql, type Executor } from '@vinculo/service-kit/db';
-import type { Facility, FacilitiesTable, Organization, RegistryDb, SupplierProfile, SupplierProfilesTable, TrackRecordRow, TrackRecordTable } from './schema.js';
+import type {
+  Facility,
+  FacilitiesTable,
+  Organization,
+  RegistryDb,
+  SupplierProfile,
+  SupplierProfilesTable,
+  TrackRecordRow,
+  TrackRecordTable,
+} from './schema.js';
 
 type X = Executor<RegistryDb>;
 /** A row as to_jsonb renders it: timestamps become text. */
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] };
 
-export type ProfileValues = Omit<Insertable<SupplierProfilesTable>, 'org_id' | 'version' | 'created_at' | 'updated_at'>;
+export type ProfileValues = Omit<
+  Insertable<SupplierProfilesTable>,
+  'org_id' | 'version' | 'created_at' | 'updated_at'
+>;
 export type FacilityValues = Omit<Insertable<FacilitiesTable>, 'created_at'>;
 export type FacilityPatch = Omit<Updateable<FacilitiesTable>, 'id' | 'org_id' | 'created_at'>;
 export type TrackRecordValues = Omit<Insertable<TrackRecordTable>, 'created_at'>;
@@ -25,10 +37,19 @@ export function createSupplierRepository() {
     },
     /** Locks the profile row so concurrent changes bump the version one after the other. */
     lockProfile(x: X, orgId: string): Promise<SupplierProfile | undefined> {
-      return x.selectFrom('supplier_profiles').selectAll().where('org_id', '=', orgId).forUpdate().executeTakeFirst();
+      return x
+        .selectFrom('supplier_profiles')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .forUpdate()
+        .executeTakeFirst();
     },
     /** Inserts or replaces the profile; answers whether it was created and the row as written. */
-    async upsertProfile(x: X, orgId: string, values: ProfileValues): Promise<{ created: boolean; row: SupplierProfile }> {
+    async upsertProfile(
+      x: X,
+      orgId: string,
+      values: ProfileValues,
+    ): Promise<{ created: boolean; row: SupplierProfile }> {
       const row = await x
         .insertInto('supplier_profiles')
         .values({ ...values, org_id: orgId, version: 1 })
@@ -56,14 +77,24 @@ export function createSupplierRepository() {
         .executeTakeFirstOrThrow();
     },
     async setSearchText(x: X, orgId: string, searchText: string) {
-      await x.updateTable('supplier_profiles').set({ search_text: searchText }).where('org_id', '=', orgId).execute();
+      await x
+        .updateTable('supplier_profiles')
+        .set({ search_text: searchText })
+        .where('org_id', '=', orgId)
+        .execute();
     },
     /**
      * Facilities and track record of one supplier in one round trip (two JSON aggregates), in the orders
      * listFacilities and listTrackRecord use: what every snapshot write needs after its change.
      */
-    async loadChildren(x: X, orgId: string): Promise<{ facilities: Facility[]; trackRecord: TrackRecordRow[] }> {
-      const { rows } = await sql<{ facilities: Array<Json<Facility>>; track_record: Array<Json<TrackRecordRow>> }>`
+    async loadChildren(
+      x: X,
+      orgId: string,
+    ): Promise<{ facilities: Facility[]; trackRecord: TrackRecordRow[] }> {
+      const { rows } = await sql<{
+        facilities: Array<Json<Facility>>;
+        track_record: Array<Json<TrackRecordRow>>;
+      }>`
         select
           (select coalesce(jsonb_agg(to_jsonb(f) order by f.created_at, f.id), '[]'::jsonb)
              from facilities f where f.org_id = ${orgId}) as facilities,
@@ -78,22 +109,48 @@ export function createSupplierRepository() {
       };
     },
     listFacilities(x: X, orgId: string): Promise<Facility[]> {
-      return x.selectFrom('facilities').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+      return x
+        .selectFrom('facilities')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
     },
     findFacilityByRef(x: X, orgId: string, externalRef: string): Promise<Facility | undefined> {
-      return x.selectFrom('facilities').selectAll().where('org_id', '=', orgId).where('external_ref', '=', externalRef).executeTakeFirst();
+      return x
+        .selectFrom('facilities')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('external_ref', '=', externalRef)
+        .executeTakeFirst();
     },
     insertFacility(x: X, f: FacilityValues): Promise<Facility> {
       return x.insertInto('facilities').values(f).returningAll().executeTakeFirstOrThrow();
     },
     updateFacility(x: X, orgId: string, id: string, patch: FacilityPatch): Promise<Facility | undefined> {
       if (Object.keys(patch).length === 0) {
-        return x.selectFrom('facilities').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+        return x
+          .selectFrom('facilities')
+          .selectAll()
+          .where('org_id', '=', orgId)
+          .where('id', '=', id)
+          .executeTakeFirst();
       }
-      return x.updateTable('facilities').set(patch).where('org_id', '=', orgId).where('id', '=', id).returningAll().executeTakeFirst();
+      return x
+        .updateTable('facilities')
+        .set(patch)
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
     async deleteFacility(x: X, orgId: string, id: string): Promise<boolean> {
-      const r = await x.deleteFrom('facilities').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      const r = await x
+        .deleteFrom('facilities')
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
     /** Deletes the supplier's facilities whose id is not in `keep`; answers how many went. */
@@ -106,7 +163,12 @@ export function createSupplierRepository() {
     /** Clears the external reference of these facilities (before references move between them in one statement). */
     async clearFacilityRefs(x: X, orgId: string, ids: readonly string[]): Promise<void> {
       if (ids.length === 0) return;
-      await x.updateTable('facilities').set({ external_ref: null }).where('org_id', '=', orgId).where('id', 'in', ids).execute();
+      await x
+        .updateTable('facilities')
+        .set({ external_ref: null })
+        .where('org_id', '=', orgId)
+        .where('id', 'in', ids)
+        .execute();
     },
     /**
      * Inserts new facilities and rewrites existing ones of this supplier in one statement (conflict on the id;
@@ -150,7 +212,11 @@ export function createSupplierRepository() {
       return x.insertInto('track_record').values(t).returningAll().executeTakeFirstOrThrow();
     },
     async deleteTrackRecord(x: X, orgId: string, id: string): Promise<boolean> {
-      const r = await x.deleteFrom('track_record').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+      const r = await x
+        .deleteFrom('track_record')
+        .where('org_id', '=', orgId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
   };

@@ -4,7 +4,12 @@
  * private (adds RFC, contact, raw employees and sales, the size score). Who gets which view is access.ts's call.
  */
 import type { Executor } from '@vinculo/service-kit/db';
-import { SupplierSnapshot as SupplierSnapshotSchema, type SupplierFacility, type SupplierSnapshot, type TrackRecordEntry } from '@vinculo/contracts';
+import {
+  SupplierSnapshot as SupplierSnapshotSchema,
+  type SupplierFacility,
+  type SupplierSnapshot,
+  type TrackRecordEntry,
+} from '@vinculo/contracts';
 import { Type } from 'typebox';
 import type { Facility, Organization, RegistryDb, SupplierProfile, TrackRecordRow } from '../db/schema.js';
 import { createSupplierRepository } from '../db/suppliers.repository.js';
@@ -20,7 +25,10 @@ export interface SupplierRecord {
 }
 
 /** Three queries: the organisation, the profile, facilities and track record together (repo.loadChildren). */
-export async function loadSupplierRecord(db: Executor<RegistryDb>, orgId: string): Promise<SupplierRecord | undefined> {
+export async function loadSupplierRecord(
+  db: Executor<RegistryDb>,
+  orgId: string,
+): Promise<SupplierRecord | undefined> {
   const org = await repo.findOrganization(db, orgId);
   if (!org || org.type !== 'supplier') return undefined;
   const profile = await repo.findProfile(db, orgId);
@@ -29,7 +37,10 @@ export async function loadSupplierRecord(db: Executor<RegistryDb>, orgId: string
 }
 
 /** The public snapshot of a supplier organisation's profile; undefined when it is not a supplier or has no profile. */
-export async function loadSupplierSnapshot(db: Executor<RegistryDb>, orgId: string): Promise<SupplierSnapshot | undefined> {
+export async function loadSupplierSnapshot(
+  db: Executor<RegistryDb>,
+  orgId: string,
+): Promise<SupplierSnapshot | undefined> {
   const rec = await loadSupplierRecord(db, orgId);
   return rec ? buildSnapshot(rec) : undefined;
 }
@@ -55,7 +66,10 @@ export function trackRecordView(t: TrackRecordRow): TrackRecordEntry {
     customerName: t.customer_name,
     customerOrgId: t.customer_org_id,
     date: t.happened_on,
-    value: t.value_minor !== null && t.currency !== null ? { amountMinor: t.value_minor, currency: t.currency } : null,
+    value:
+      t.value_minor !== null && t.currency !== null
+        ? { amountMinor: t.value_minor, currency: t.currency }
+        : null,
     scianCodes: t.scian_codes,
     source: 'declared',
   };
@@ -119,7 +133,10 @@ export function privateProfileView(rec: SupplierRecord): PrivateProfile {
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** Response schema of the public view (GET /suppliers/:id). */
-export const PublicProfile = Type.Intersect([SupplierSnapshotSchema, Type.Object({ version: Type.Optional(Type.Integer()) })]);
+export const PublicProfile = Type.Intersect([
+  SupplierSnapshotSchema,
+  Type.Object({ version: Type.Optional(Type.Integer()) }),
+]);
 export type PublicProfile = SupplierSnapshot & { version?: number };
 
 /** Response schema of the private view (GET/PUT /suppliers/:supplierId/profile). */
@@ -128,7 +145,11 @@ export const PrivateProfile = Type.Intersect([
   Type.Object({
     version: Type.Integer(),
     rfc: Nullable(Type.String()),
-    contact: Type.Object({ name: Nullable(Type.String()), email: Nullable(Type.String()), phone: Nullable(Type.String()) }),
+    contact: Type.Object({
+      name: Nullable(Type.String()),
+      email: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+    }),
     employees: Nullable(Type.Integer()),
     annualSalesMxnMillions: Nullable(Type.Number()),
     sizeScore: Nullable(Type.Number()),

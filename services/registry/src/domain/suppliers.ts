@@ -7,7 +7,13 @@
  * first (REGISTRY_SUPPLIER_PROFILE_NOT_FOUND): a profile is never created implicitly, so `registered` always
  * carries what the supplier declared.
  */
-import { inTransaction, isUniqueViolation, newId, type Kysely, type Transaction } from '@vinculo/service-kit/db';
+import {
+  inTransaction,
+  isUniqueViolation,
+  newId,
+  type Kysely,
+  type Transaction,
+} from '@vinculo/service-kit/db';
 import { httpErrors } from '@vinculo/service-kit/http';
 import {
   capacityUnit,
@@ -22,13 +28,25 @@ import {
   stateByCode,
 } from '@vinculo/taxonomy';
 import type { Facility, Organization, RegistryDb, SupplierProfile } from '../db/schema.js';
-import { createSupplierRepository, type FacilityPatch, type FacilityValues, type ProfileValues } from '../db/suppliers.repository.js';
+import {
+  createSupplierRepository,
+  type FacilityPatch,
+  type FacilityValues,
+  type ProfileValues,
+} from '../db/suppliers.repository.js';
 import type { EventWriter } from '../events/registry.events.js';
 import { supplierErrors as errors } from '../suppliers.errors.js';
 import { canEditSupplier, canSeePrivateProfile, supplierAccess } from './access.js';
 import type { RequestContext } from './context.js';
 import { validateRfc } from './rfc.js';
-import { buildSnapshot, facilityView, loadSupplierRecord, privateProfileView, trackRecordView, type SupplierRecord } from './supplier-snapshot.js';
+import {
+  buildSnapshot,
+  facilityView,
+  loadSupplierRecord,
+  privateProfileView,
+  trackRecordView,
+  type SupplierRecord,
+} from './supplier-snapshot.js';
 
 export interface SupplierDeps {
   db: Kysely<RegistryDb>;
@@ -72,7 +90,12 @@ export interface ProfileInput {
   scianMapped?: string[];
   processTags: string[];
   materials?: string[];
-  capacity?: { unit: string; amountPerMonth: number; leadTimeDays?: number | null; largestPartMm?: number | null } | null;
+  capacity?: {
+    unit: string;
+    amountPerMonth: number;
+    leadTimeDays?: number | null;
+    largestPartMm?: number | null;
+  } | null;
   employees?: number | null;
   annualSalesMxnMillions?: number | null;
   tiers?: Array<{ industry: TierIndustry; tier: number }>;
@@ -151,7 +174,10 @@ function checkScianCodes(codes: readonly string[]): string[] {
         ? ` (clase 2023 más cercana: ${nearest.code})`
         : '';
     throw errors.SUPPLIER_SCIAN_INVALID({
-      detail: { en: `${code} is not a SCIAN 2023 class${hint}`, es: `${code} no es una clase del SCIAN 2023${hintEs}` },
+      detail: {
+        en: `${code} is not a SCIAN 2023 class${hint}`,
+        es: `${code} no es una clase del SCIAN 2023${hintEs}`,
+      },
       errors: [{ in: 'body', path: '/scianCodes', message: code }],
     });
   }
@@ -166,7 +192,9 @@ function checkCountries(codes: readonly string[]): string[] {
   const out = dedupe(codes.map((c) => c.trim().toUpperCase()));
   for (const c of out) {
     if (!/^[A-Z]{2}$/.test(c) || NOT_COUNTRIES.has(c) || regionNames.of(c) === undefined) {
-      throw errors.SUPPLIER_COUNTRY_UNKNOWN({ detail: { en: `${c} is not a country code`, es: `${c} no es un código de país` } });
+      throw errors.SUPPLIER_COUNTRY_UNKNOWN({
+        detail: { en: `${c} is not a country code`, es: `${c} no es un código de país` },
+      });
     }
   }
   return out;
@@ -174,7 +202,10 @@ function checkCountries(codes: readonly string[]): string[] {
 
 function checkState(input: string): string {
   const s = stateByCode(input.trim()) ?? resolveState(input);
-  if (!s) throw errors.SUPPLIER_STATE_UNKNOWN({ detail: { en: `Unknown state: ${input}`, es: `Estado desconocido: ${input}` } });
+  if (!s)
+    throw errors.SUPPLIER_STATE_UNKNOWN({
+      detail: { en: `Unknown state: ${input}`, es: `Estado desconocido: ${input}` },
+    });
   return s.code;
 }
 
@@ -196,17 +227,25 @@ const blank = (s: string | null | undefined): string | null => {
 };
 
 /** Checks a profile body against the catalogues and derives what is derived (size class). */
-export function profileValues(input: ProfileInput): Omit<ProfileValues, 'search_text'> & SearchTextSource['profile'] {
+export function profileValues(
+  input: ProfileInput,
+): Omit<ProfileValues, 'search_text'> & SearchTextSource['profile'] {
   const scian = checkScianCodes(input.scianCodes);
   const mapped = dedupe(input.scianMapped ?? []);
   for (const m of mapped) if (!scian.includes(m)) throw errors.SUPPLIER_SCIAN_MAPPED_INVALID({ detail: m });
   const tags = dedupe(input.processTags);
   for (const t of tags) {
-    if (!processTag(t)) throw errors.SUPPLIER_PROCESS_TAG_UNKNOWN({ detail: t, errors: [{ in: 'body', path: '/processTags', message: t }] });
+    if (!processTag(t))
+      throw errors.SUPPLIER_PROCESS_TAG_UNKNOWN({
+        detail: t,
+        errors: [{ in: 'body', path: '/processTags', message: t }],
+      });
   }
-  if (input.capacity && !capacityUnit(input.capacity.unit)) throw errors.SUPPLIER_CAPACITY_UNIT_UNKNOWN({ detail: input.capacity.unit });
+  if (input.capacity && !capacityUnit(input.capacity.unit))
+    throw errors.SUPPLIER_CAPACITY_UNIT_UNKNOWN({ detail: input.capacity.unit });
   const stage = input.functionalStage ? functionalStage(input.functionalStage) : undefined;
-  if (input.functionalStage && !stage) throw errors.SUPPLIER_FUNCTIONAL_STAGE_UNKNOWN({ detail: input.functionalStage });
+  if (input.functionalStage && !stage)
+    throw errors.SUPPLIER_FUNCTIONAL_STAGE_UNKNOWN({ detail: input.functionalStage });
   const tiers = input.tiers ?? [];
   if (new Set(tiers.map((t) => t.industry)).size !== tiers.length) throw errors.SUPPLIER_TIER_DUPLICATE();
   let rfc: string | null = null;
@@ -259,7 +298,10 @@ export function profileValues(input: ProfileInput): Omit<ProfileValues, 'search_
 /** What the search text is built from: a SupplierRecord, or a profile about to be written. */
 export interface SearchTextSource {
   org: Pick<Organization, 'name'>;
-  profile: Pick<SupplierProfile, 'description_es' | 'description_en' | 'scian_codes' | 'process_tags' | 'materials'>;
+  profile: Pick<
+    SupplierProfile,
+    'description_es' | 'description_en' | 'scian_codes' | 'process_tags' | 'materials'
+  >;
   facilities: readonly Facility[];
   trackRecord: SupplierRecord['trackRecord'];
 }
@@ -279,10 +321,18 @@ export function buildSearchText(rec: SearchTextSource): string {
   }
   parts.push(...p.materials);
   for (const f of rec.facilities) {
-    parts.push(f.name, f.municipality, f.industrial_park, f.cluster, f.state_code ? stateByCode(f.state_code)?.officialName : null);
+    parts.push(
+      f.name,
+      f.municipality,
+      f.industrial_park,
+      f.cluster,
+      f.state_code ? stateByCode(f.state_code)?.officialName : null,
+    );
   }
   for (const t of rec.trackRecord) parts.push(t.title, t.description, t.customer_name);
-  return foldText(dedupe(parts.filter((s): s is string => typeof s === 'string' && s.trim() !== '')).join(' '));
+  return foldText(
+    dedupe(parts.filter((s): s is string => typeof s === 'string' && s.trim() !== '')).join(' '),
+  );
 }
 
 // ---- writes ---------------------------------------------------------------------------------------------------
@@ -312,7 +362,14 @@ async function emit(
   type: 'registry.supplier.registered' | 'registry.supplier.updated',
   ctx: RequestContext,
 ) {
-  await deps.writeEvent(trx, type, { type: 'supplier', id: rec.org.id, version: rec.profile.version }, buildSnapshot(rec), rec.org.id, ctx);
+  await deps.writeEvent(
+    trx,
+    type,
+    { type: 'supplier', id: rec.org.id, version: rec.profile.version },
+    buildSnapshot(rec),
+    rec.org.id,
+    ctx,
+  );
 }
 
 /**
@@ -320,15 +377,25 @@ async function emit(
  * once: lock (an existing profile), read its facilities and track record (one query; a new profile has none),
  * upsert with the search text, outbox row.
  */
-export async function putProfile(deps: SupplierDeps, supplierId: string, input: ProfileInput, ctx: RequestContext) {
+export async function putProfile(
+  deps: SupplierDeps,
+  supplierId: string,
+  input: ProfileInput,
+  ctx: RequestContext,
+) {
   const org = await requireEditor(deps, supplierId, ctx);
   const values = profileValues(input);
   const rec = await inTransaction(deps.db, async (trx) => {
     const existing = await repo.lockProfile(trx, supplierId);
     // Facilities and track record hang off the profile (foreign key), so a profile that does not exist has none.
-    const children = existing ? await repo.loadChildren(trx, supplierId) : { facilities: [], trackRecord: [] };
+    const children = existing
+      ? await repo.loadChildren(trx, supplierId)
+      : { facilities: [], trackRecord: [] };
     const searchText = buildSearchText({ org, profile: values, ...children });
-    const { created, row } = await repo.upsertProfile(trx, supplierId, { ...values, search_text: searchText });
+    const { created, row } = await repo.upsertProfile(trx, supplierId, {
+      ...values,
+      search_text: searchText,
+    });
     const rec: SupplierRecord = { org, profile: row, ...children };
     if (!existing && !created) {
       // Another request created the profile between our lock attempt (nothing to lock yet) and our upsert, and
@@ -358,7 +425,10 @@ export async function getPrivateProfile(deps: SupplierDeps, supplierId: string, 
   return privateProfileView(rec);
 }
 
-async function lockExistingProfile(trx: Transaction<RegistryDb>, supplierId: string): Promise<SupplierProfile> {
+async function lockExistingProfile(
+  trx: Transaction<RegistryDb>,
+  supplierId: string,
+): Promise<SupplierProfile> {
   const profile = await repo.lockProfile(trx, supplierId);
   if (!profile) throw errors.SUPPLIER_PROFILE_NOT_FOUND();
   return profile;
@@ -368,7 +438,8 @@ function facilityColumns(input: Partial<FacilityInput>): FacilityPatch {
   const out: FacilityPatch = {};
   if (input.name !== undefined) out.name = input.name.trim();
   if (input.address !== undefined) out.address = blank(input.address);
-  if (input.stateCode !== undefined) out.state_code = input.stateCode === null ? null : checkState(input.stateCode);
+  if (input.stateCode !== undefined)
+    out.state_code = input.stateCode === null ? null : checkState(input.stateCode);
   if (input.municipality !== undefined) out.municipality = blank(input.municipality);
   if (input.lat !== undefined) out.lat = input.lat;
   if (input.lon !== undefined) out.lon = input.lon;
@@ -380,12 +451,19 @@ function facilityColumns(input: Partial<FacilityInput>): FacilityPatch {
 
 function checkCoordinates(f: { lat: number | null; lon: number | null }, path?: string) {
   if ((f.lat === null) !== (f.lon === null)) {
-    throw errors.SUPPLIER_COORDINATES_INCOMPLETE(path ? { errors: [{ in: 'body', path, message: 'lat and lon go together' }] } : {});
+    throw errors.SUPPLIER_COORDINATES_INCOMPLETE(
+      path ? { errors: [{ in: 'body', path, message: 'lat and lon go together' }] } : {},
+    );
   }
 }
 
 /** Adds a facility, or updates the one with the same externalRef (re-imports never duplicate). */
-export async function addFacility(deps: SupplierDeps, supplierId: string, input: FacilityInput, ctx: RequestContext) {
+export async function addFacility(
+  deps: SupplierDeps,
+  supplierId: string,
+  input: FacilityInput,
+  ctx: RequestContext,
+) {
   const org = await requireEditor(deps, supplierId, ctx);
   const cols = facilityColumns(input);
   return inTransaction(deps.db, async (trx) => {
@@ -442,8 +520,19 @@ function facilityRow(item: FacilityInput, path: string): Omit<FacilityValues, 'i
   return row;
 }
 
-const FACILITY_COLUMNS = ['name', 'address', 'state_code', 'municipality', 'lat', 'lon', 'industrial_park', 'cluster', 'external_ref'] as const;
-const sameFacility = (f: Facility, row: Omit<FacilityValues, 'id' | 'org_id'>) => FACILITY_COLUMNS.every((k) => f[k] === (row[k] ?? null));
+const FACILITY_COLUMNS = [
+  'name',
+  'address',
+  'state_code',
+  'municipality',
+  'lat',
+  'lon',
+  'industrial_park',
+  'cluster',
+  'external_ref',
+] as const;
+const sameFacility = (f: Facility, row: Omit<FacilityValues, 'id' | 'org_id'>) =>
+  FACILITY_COLUMNS.every((k) => f[k] === (row[k] ?? null));
 
 export interface FacilitySetResult {
   facilities: Array<ReturnType<typeof facilityResponse>>;
@@ -471,20 +560,37 @@ export async function replaceFacilities(
 ): Promise<FacilitySetResult> {
   const org = await requireEditor(deps, supplierId, ctx);
   if (items.length > MAX_FACILITY_SET) {
-    throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: '/facilities', message: `at most ${MAX_FACILITY_SET} facilities` }] });
+    throw httpErrors.VALIDATION_FAILED({
+      errors: [{ in: 'body', path: '/facilities', message: `at most ${MAX_FACILITY_SET} facilities` }],
+    });
   }
   // Everything is checked before the database is touched.
-  const wanted = items.map((item, i) => ({ id: item.id ? item.id.toLowerCase() : null, row: facilityRow(item, `/facilities/${i}`) }));
+  const wanted = items.map((item, i) => ({
+    id: item.id ? item.id.toLowerCase() : null,
+    row: facilityRow(item, `/facilities/${i}`),
+  }));
   const seenIds = new Set<string>();
   const seenRefs = new Set<string>();
   wanted.forEach(({ id, row }, i) => {
     if (id !== null) {
-      if (seenIds.has(id)) throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: `/facilities/${i}/id`, message: `facility ${id} is listed twice` }] });
+      if (seenIds.has(id))
+        throw httpErrors.VALIDATION_FAILED({
+          errors: [{ in: 'body', path: `/facilities/${i}/id`, message: `facility ${id} is listed twice` }],
+        });
       seenIds.add(id);
     }
     const ref = row.external_ref ?? null;
     if (ref !== null) {
-      if (seenRefs.has(ref)) throw httpErrors.VALIDATION_FAILED({ errors: [{ in: 'body', path: `/facilities/${i}/externalRef`, message: `externalRef ${ref} is listed twice` }] });
+      if (seenRefs.has(ref))
+        throw httpErrors.VALIDATION_FAILED({
+          errors: [
+            {
+              in: 'body',
+              path: `/facilities/${i}/externalRef`,
+              message: `externalRef ${ref} is listed twice`,
+            },
+          ],
+        });
       seenRefs.add(ref);
     }
   });
@@ -493,10 +599,15 @@ export async function replaceFacilities(
     const profile = await lockExistingProfile(trx, supplierId);
     const current = await repo.listFacilities(trx, supplierId);
     const byId = new Map(current.map((f) => [f.id, f]));
-    const byRef = new Map(current.flatMap((f) => (f.external_ref !== null ? [[f.external_ref, f] as const] : [])));
+    const byRef = new Map(
+      current.flatMap((f) => (f.external_ref !== null ? [[f.external_ref, f] as const] : [])),
+    );
     wanted.forEach(({ id }, i) => {
       if (id !== null && !byId.has(id)) {
-        throw errors.SUPPLIER_FACILITY_NOT_FOUND({ detail: id, errors: [{ in: 'body', path: `/facilities/${i}/id`, message: id }] });
+        throw errors.SUPPLIER_FACILITY_NOT_FOUND({
+          detail: id,
+          errors: [{ in: 'body', path: `/facilities/${i}/id`, message: id }],
+        });
       }
     });
     let created = 0;
@@ -537,7 +648,14 @@ export async function replaceFacilities(
       throw isUniqueViolation(err) ? errors.SUPPLIER_FACILITY_REF_TAKEN() : err;
     });
     const rec = await commitChange(deps, trx, org, profile, ctx);
-    return { facilities: rec.facilities.map(facilityResponse), created, updated, unchanged, deleted, version: rec.profile.version };
+    return {
+      facilities: rec.facilities.map(facilityResponse),
+      created,
+      updated,
+      unchanged,
+      deleted,
+      version: rec.profile.version,
+    };
   });
 }
 
@@ -557,7 +675,9 @@ export async function updateFacility(
   return inTransaction(deps.db, async (trx) => {
     const profile = await lockExistingProfile(trx, supplierId);
     const row = await repo.updateFacility(trx, supplierId, facilityId, cols).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? errors.SUPPLIER_FACILITY_REF_TAKEN({ detail: cols.external_ref ?? '' }) : err;
+      throw isUniqueViolation(err)
+        ? errors.SUPPLIER_FACILITY_REF_TAKEN({ detail: cols.external_ref ?? '' })
+        : err;
     });
     if (!row) throw errors.SUPPLIER_FACILITY_NOT_FOUND();
     checkCoordinates(row);
@@ -566,7 +686,12 @@ export async function updateFacility(
   });
 }
 
-export async function deleteFacility(deps: SupplierDeps, supplierId: string, facilityId: string, ctx: RequestContext) {
+export async function deleteFacility(
+  deps: SupplierDeps,
+  supplierId: string,
+  facilityId: string,
+  ctx: RequestContext,
+) {
   const org = await requireEditor(deps, supplierId, ctx);
   await inTransaction(deps.db, async (trx) => {
     const profile = await lockExistingProfile(trx, supplierId);
@@ -575,14 +700,20 @@ export async function deleteFacility(deps: SupplierDeps, supplierId: string, fac
   });
 }
 
-export async function addTrackRecord(deps: SupplierDeps, supplierId: string, input: TrackRecordInput, ctx: RequestContext) {
+export async function addTrackRecord(
+  deps: SupplierDeps,
+  supplierId: string,
+  input: TrackRecordInput,
+  ctx: RequestContext,
+) {
   const org = await requireEditor(deps, supplierId, ctx);
   const scian = checkScianCodes(input.scianCodes ?? []);
   const date = input.date ? checkDate(input.date) : null;
   const customerOrgId = input.customerOrgId ?? null;
   if (customerOrgId) {
     const customer = await repo.findOrganization(deps.db, customerOrgId);
-    if (!customer || customer.id === supplierId) throw errors.SUPPLIER_CUSTOMER_UNKNOWN({ detail: customerOrgId });
+    if (!customer || customer.id === supplierId)
+      throw errors.SUPPLIER_CUSTOMER_UNKNOWN({ detail: customerOrgId });
   }
   return inTransaction(deps.db, async (trx) => {
     const profile = await lockExistingProfile(trx, supplierId);
@@ -604,11 +735,17 @@ export async function addTrackRecord(deps: SupplierDeps, supplierId: string, inp
   });
 }
 
-export async function deleteTrackRecord(deps: SupplierDeps, supplierId: string, entryId: string, ctx: RequestContext) {
+export async function deleteTrackRecord(
+  deps: SupplierDeps,
+  supplierId: string,
+  entryId: string,
+  ctx: RequestContext,
+) {
   const org = await requireEditor(deps, supplierId, ctx);
   await inTransaction(deps.db, async (trx) => {
     const profile = await lockExistingProfile(trx, supplierId);
-    if (!(await repo.deleteTrackRecord(trx, supplierId, entryId))) throw errors.SUPPLIER_TRACK_RECORD_NOT_FOUND();
+    if (!(await repo.deleteTrackRecord(trx, supplierId, entryId)))
+      throw errors.SUPPLIER_TRACK_RECORD_NOT_FOUND();
     await commitChange(deps, trx, org, profile, ctx);
   });
 }

@@ -17,11 +17,14 @@ const Errors = { 400: S.Problem, 401: S.Problem, 403: S.Problem, 404: S.Problem,
 
 // PostgreSQL refuses NUL in text, so no string may carry one; required texts need a visible character.
 const Text = (maxLength: number) => Type.String({ maxLength, pattern: '^[^\\u0000]*$' });
-const Name = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^(?![\\s\\S]*\\u0000)\\s*\\S' });
+const Name = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^(?![\\s\\S]*\\u0000)\\s*\\S' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Opt = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Nullable(t));
 // A strict shape (format 'uuid' also admits a `urn:uuid:` prefix PostgreSQL would refuse).
-const Uuid = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+const Uuid = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
 const Code = Type.String({ minLength: 1, maxLength: 20, pattern: '^[^\\u0000]*$' });
 
 const SupplierParams = Type.Object({ supplierId: Uuid });
@@ -30,10 +33,14 @@ const EntryParams = Type.Object({ supplierId: Uuid, entryId: Uuid });
 
 const ProfileBody = Type.Object(
   {
-    description: Type.Optional(Type.Object({ es: Opt(Text(5000)), en: Opt(Text(5000)) }, { additionalProperties: false })),
+    description: Type.Optional(
+      Type.Object({ es: Opt(Text(5000)), en: Opt(Text(5000)) }, { additionalProperties: false }),
+    ),
     scianCodes: Type.Array(Code, { maxItems: 50 }),
     scianMapped: Type.Optional(Type.Array(Code, { maxItems: 50 })),
-    processTags: Type.Array(Type.String({ minLength: 1, maxLength: 80, pattern: '^[a-z0-9-]+$' }), { maxItems: 100 }),
+    processTags: Type.Array(Type.String({ minLength: 1, maxLength: 80, pattern: '^[a-z0-9-]+$' }), {
+      maxItems: 100,
+    }),
     materials: Type.Optional(Type.Array(Text(120), { maxItems: 100 })),
     capacity: Opt(
       Type.Object(
@@ -63,7 +70,10 @@ const ProfileBody = Type.Object(
     functionalStage: Opt(Type.Union(FUNCTIONAL_STAGES.map((s) => Type.Literal(s.id)))),
     exportExperience: Type.Optional(
       Type.Object(
-        { exports: Type.Boolean(), markets: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), { maxItems: 250 })) },
+        {
+          exports: Type.Boolean(),
+          markets: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]{2}$' }), { maxItems: 250 })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -78,7 +88,9 @@ const ProfileBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    synthetic: Type.Optional(Type.Array(Type.Union(suppliers.SYNTHETIC_FIELDS.map((f) => Type.Literal(f))), { maxItems: 20 })),
+    synthetic: Type.Optional(
+      Type.Array(Type.Union(suppliers.SYNTHETIC_FIELDS.map((f) => Type.Literal(f))), { maxItems: 20 }),
+    ),
   },
   // Unknown keys (a `sizeClass`, say) are dropped: the size class is derived, never accepted.
   { additionalProperties: false },
@@ -115,9 +127,12 @@ const FacilityResponse = Type.Object({
 // PUT of the whole facility set: each item a facility body, optionally naming an existing facility by id.
 const FacilitySetBody = Type.Object(
   {
-    facilities: Type.Array(Type.Object({ id: Opt(Uuid), name: Name(300), ...facilityFields }, { additionalProperties: false }), {
-      maxItems: suppliers.MAX_FACILITY_SET,
-    }),
+    facilities: Type.Array(
+      Type.Object({ id: Opt(Uuid), name: Name(300), ...facilityFields }, { additionalProperties: false }),
+      {
+        maxItems: suppliers.MAX_FACILITY_SET,
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -172,7 +187,10 @@ export function supplierRoutes(app: HttpServer, deps: SupplierRouteDeps): void {
 
   app.get(
     '/suppliers/:supplierId/profile',
-    { ...auth, schema: { tags, security, params: SupplierParams, response: { 200: PrivateProfile, ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: SupplierParams, response: { 200: PrivateProfile, ...Errors } },
+    },
     async (req) => suppliers.getPrivateProfile(deps, req.params.supplierId, contextOf(req)),
   );
 
@@ -180,7 +198,13 @@ export function supplierRoutes(app: HttpServer, deps: SupplierRouteDeps): void {
     '/suppliers/:supplierId/profile',
     {
       ...auth,
-      schema: { tags, security, params: SupplierParams, body: ProfileBody, response: { 200: PrivateProfile, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: SupplierParams,
+        body: ProfileBody,
+        response: { 200: PrivateProfile, ...Errors },
+      },
     },
     async (req) => suppliers.putProfile(deps, req.params.supplierId, req.body, contextOf(req)),
   );
@@ -218,21 +242,32 @@ export function supplierRoutes(app: HttpServer, deps: SupplierRouteDeps): void {
         response: { 200: FacilitySetResponse, ...Errors },
       },
     },
-    async (req) => suppliers.replaceFacilities(deps, req.params.supplierId, req.body.facilities, contextOf(req)),
+    async (req) =>
+      suppliers.replaceFacilities(deps, req.params.supplierId, req.body.facilities, contextOf(req)),
   );
 
   app.patch(
     '/suppliers/:supplierId/facilities/:facilityId',
     {
       ...auth,
-      schema: { tags, security, params: FacilityParams, body: FacilityPatchBody, response: { 200: FacilityResponse, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: FacilityParams,
+        body: FacilityPatchBody,
+        response: { 200: FacilityResponse, ...Errors },
+      },
     },
-    async (req) => suppliers.updateFacility(deps, req.params.supplierId, req.params.facilityId, req.body, contextOf(req)),
+    async (req) =>
+      suppliers.updateFacility(deps, req.params.supplierId, req.params.facilityId, req.body, contextOf(req)),
   );
 
   app.delete(
     '/suppliers/:supplierId/facilities/:facilityId',
-    { ...auth, schema: { tags, security, params: FacilityParams, response: { 204: Type.Null(), ...Errors } } },
+    {
+      ...auth,
+      schema: { tags, security, params: FacilityParams, response: { 204: Type.Null(), ...Errors } },
+    },
     async (req, reply) => {
       await suppliers.deleteFacility(deps, req.params.supplierId, req.params.facilityId, contextOf(req));
       return reply.code(204).send(null);
@@ -243,9 +278,18 @@ export function supplierRoutes(app: HttpServer, deps: SupplierRouteDeps): void {
     '/suppliers/:supplierId/track-record',
     {
       ...auth,
-      schema: { tags, security, params: SupplierParams, body: TrackRecordBody, response: { 201: TrackRecordResponse, ...Errors } },
+      schema: {
+        tags,
+        security,
+        params: SupplierParams,
+        body: TrackRecordBody,
+        response: { 201: TrackRecordResponse, ...Errors },
+      },
     },
-    async (req, reply) => reply.code(201).send(await suppliers.addTrackRecord(deps, req.params.supplierId, req.body, contextOf(req))),
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await suppliers.addTrackRecord(deps, req.params.supplierId, req.body, contextOf(req))),
   );
 
   app.delete(
