@@ -61,20 +61,8 @@ export interface AppDeps {
   uploadLimitBytes?: number;
 }
 
-export interface RouteEntry {
-  method: string;
-  url: string;
-  /** Names of the path parameters, e.g. ['orgId', 'userId']. */
-  params: string[];
-  hasBody: boolean;
-}
-
-const routeTables = new WeakMap<HttpServer, RouteEntry[]>();
-
-/** Every route buildApp registered: tests generate their authorization matrix and bad-input properties from it. */
-export function routeTable(app: HttpServer): RouteEntry[] {
-  return routeTables.get(app) ?? [];
-}
+/** Re-exported so tests read the route table from the app module they build. */
+export { routeTable, type RouteEntry } from '@vinculo/service-kit/http';
 
 export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   const { config } = deps;
@@ -95,20 +83,6 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
       version: '0.1.0',
       description: 'Identity, organisations and supplier profiles',
     },
-  });
-
-  const routes: RouteEntry[] = [];
-  routeTables.set(app, routes);
-  app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) {
-      if (method === 'HEAD') continue;
-      routes.push({
-        method,
-        url: r.url,
-        params: [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!),
-        hasBody: r.schema?.body !== undefined,
-      });
-    }
   });
 
   const keys =

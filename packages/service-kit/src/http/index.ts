@@ -2,6 +2,8 @@
 export {
   createHttpServer,
   correlationIdFrom,
+  routeTable,
+  type RouteEntry,
   type HttpServer,
   type HttpServerOptions,
   type ReadinessCheck,

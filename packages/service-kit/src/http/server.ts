@@ -371,7 +371,40 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return registry.metrics();
   });
 
+  // Recorded after the kit's own routes, so the table lists exactly what the service adds.
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({
+        method,
+        url: r.url,
+        params: [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!),
+        hasBody: r.schema?.body !== undefined,
+      });
+    }
+  });
+
   return app;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Names of the path parameters, e.g. ['orgId', 'userId']. */
+  params: string[];
+  hasBody: boolean;
+}
+
+const routeTables = new WeakMap<object, RouteEntry[]>();
+
+/**
+ * Every route the service registered after createHttpServer: tests generate their authorization matrix and
+ * bad-input properties from it, so a new route is covered the day it is added.
+ */
+export function routeTable(app: object): RouteEntry[] {
+  return routeTables.get(app) ?? [];
 }
 
 function nestedDeeperThan(value: unknown, max: number): boolean {
