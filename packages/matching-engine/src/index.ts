@@ -3,5 +3,12 @@ export { Bitset, failingOneOrTwo } from './bitset.js';
 export { TextIndex, DEFAULT_BM25, type Bm25Params, type WeightedTerm } from './text-index.js';
 export { haversineKm } from './geo.js';
 export { createIndex, MatchIndex, normaliseName } from './engine-index.js';
-export { match, scoreAll, queryTerms, DEFAULT_WEIGHTS } from './match.js';
+export {
+  match,
+  scoreAll,
+  evaluateSuppliers,
+  queryTerms,
+  DEFAULT_WEIGHTS,
+  type SupplierEvaluation,
+} from './match.js';
 export * from './types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIndex } from './engine-index.js';
-import { match } from './match.js';
+import { evaluateSuppliers, match } from './match.js';
 import type { EngineRequirement, EngineSupplier } from './types.js';
 
 function supplier(id: string, over: Partial<EngineSupplier> = {}): EngineSupplier {
@@ -180,5 +180,41 @@ describe('match', () => {
     );
     expect(r.candidates[0]?.supplierId).toBe('es');
     expect(r.candidates[0]?.explanation.find((e) => e.criterion === 'text')?.value).toBe(1);
+  });
+});
+
+describe('evaluateSuppliers', () => {
+  it('gives each supplier its standing, the score match() gives it, and its gaps', () => {
+    const index = createIndex([
+      supplier('ok'),
+      supplier('far', { facilities: [{ lat: 32.5, lon: -117.0, stateCode: '02' }] }),
+      supplier('far-uncertified', {
+        facilities: [{ lat: 32.5, lon: -117.0, stateCode: '02' }],
+        certificates: [],
+      }),
+      supplier('unfit', {
+        facilities: [{ lat: 32.5, lon: -117.0, stateCode: '02' }],
+        certificates: [],
+        scianCodes: ['326199'],
+      }),
+    ]);
+    const r = requirement();
+    const byId = new Map(
+      evaluateSuppliers(index, r, ['ok', 'far', 'far-uncertified', 'unfit', 'unknown']).map((e) => [
+        e.supplierId,
+        e,
+      ]),
+    );
+    expect(byId.has('unknown')).toBe(false);
+    expect(byId.get('ok')?.status).toBe('candidate');
+    expect(byId.get('ok')?.score).toBeCloseTo(match(index, r).candidates[0]?.score ?? -1, 10);
+    expect(byId.get('far')).toMatchObject({ status: 'near-miss', failed: [{ constraint: 'radius' }] });
+    expect(
+      byId
+        .get('far-uncertified')
+        ?.failed.map((g) => g.constraint)
+        .sort(),
+    ).toEqual(['certificate', 'radius']);
+    expect(byId.get('unfit')?.status).toBe('unfit');
   });
 });

@@ -853,3 +853,50 @@ export function scoreAll(
   });
   return out;
 }
+
+/** How one supplier stands against a requirement, seen from the supplier's side. */
+export interface SupplierEvaluation {
+  readonly supplierId: string;
+  /** `candidate`: meets every hard constraint; `near-miss`: fails one or two; `unfit`: fails more. */
+  readonly status: 'candidate' | 'near-miss' | 'unfit';
+  /** On the same scale as `match()`'s candidates for this requirement (calibrated over its candidates). */
+  readonly score: number;
+  readonly explanation: readonly ExplanationEntry[];
+  readonly failed: readonly Gap[];
+}
+
+/**
+ * Evaluates the given suppliers against one requirement: their standing, score, explanation and gaps. The
+ * score is calibrated over the requirement's candidates, as in `match()`, so a supplier sees where it would
+ * rank. Unknown ids are skipped. Cost: the hard constraints and calibration once, then per supplier.
+ */
+export function evaluateSuppliers(
+  index: MatchIndex,
+  r: EngineRequirement,
+  supplierIds: readonly string[],
+  options: MatchOptions = {},
+): SupplierEvaluation[] {
+  const docs: number[] = [];
+  for (const id of supplierIds) {
+    const d = index.ordinal(id);
+    if (d !== undefined && index.docs[d]) docs.push(d);
+  }
+  if (docs.length === 0) return [];
+  const ctx = context(index, r, options);
+  const constraints = hardConstraints(index, r);
+  const candidates = index.alive.clone();
+  for (const c of constraints) candidates.andInPlace(c.pass);
+  calibrate(ctx, candidates.or(Bitset.from(docs)));
+  const v = new Float64Array(CRITERIA.length);
+  return docs.map((d) => {
+    values(ctx, d, v);
+    const failed = constraints.filter((c) => !c.pass.has(d)).map((c) => c.gap(d));
+    return {
+      supplierId: (index.docs[d] as DocInfo).supplier.id,
+      status: failed.length === 0 ? 'candidate' : failed.length <= 2 ? 'near-miss' : 'unfit',
+      score: total(ctx, v),
+      explanation: explain(ctx, d, v),
+      failed,
+    };
+  });
+}
