@@ -1,8 +1,8 @@
 /**
- * The real stack as processes: the built registry (services/registry/dist/main.js) behind the built gateway
- * (services/gateway/dist/main.js), on free loopback ports, against the shared PostgreSQL, Redis and NATS with
- * per-call isolation (own database, event namespace, Redis prefix and queue suffix). Build both services first.
- * `stop()` ends both processes (SIGTERM, SIGKILL after 5 s) and removes the database, the namespace's NATS
+ * The real stack as processes: the built registry (services/registry/dist/main.js) and, when asked, the built
+ * matching service behind the built gateway (services/gateway/dist/main.js), on free loopback ports, against the shared PostgreSQL, Redis and NATS with
+ * per-call isolation (own database, event namespace, Redis prefix and queue suffix). Build the services first.
+ * `stop()` ends every process (SIGTERM, SIGKILL after 5 s) and removes the database, the namespace's NATS
  * streams and the prefix's Redis keys.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,8 +14,10 @@ import { freePort } from '@vinculo/testing/servers';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const registryMain = fileURLToPath(new URL('../../registry/dist/main.js', import.meta.url));
+const matchingMain = fileURLToPath(new URL('../../matching/dist/main.js', import.meta.url));
 const gatewayMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 export const registryMigrationsDir = fileURLToPath(new URL('../../registry/migrations', import.meta.url));
+const matchingMigrationsDir = fileURLToPath(new URL('../../matching/migrations', import.meta.url));
 
 const READY_TIMEOUT_MS = 20_000;
 const KILL_AFTER_MS = 5_000;
@@ -24,6 +26,8 @@ export interface Stack {
   /** Public origin of the gateway, e.g. http://127.0.0.1:40123 (no trailing slash). */
   gatewayUrl: string;
   registryUrl: string;
+  /** Set when the stack was started with `matching: true`. */
+  matchingUrl?: string;
   namespace: string;
   stop(): Promise<void>;
 }
@@ -128,15 +132,19 @@ async function removeRedisKeys(prefix: string): Promise<void> {
   }
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { matching?: boolean } = {}): Promise<Stack> {
   const iso = isolation();
   const db: TestDatabase = await createTestDatabase({
-    label: 'gwjourney',
-    migrations: [{ schema: 'registry', dir: registryMigrationsDir }],
+    label: options.matching ? 'gwmatching' : 'gwjourney',
+    migrations: [
+      { schema: 'registry', dir: registryMigrationsDir },
+      ...(options.matching ? [{ schema: 'matching', dir: matchingMigrationsDir }] : []),
+    ],
   });
-  const [registryPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
+  const [registryPort, matchingPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const registryUrl = `http://127.0.0.1:${registryPort}`;
+  const matchingUrl = options.matching ? `http://127.0.0.1:${matchingPort}` : undefined;
   const common = {
     REDIS_URL: sharedUrls.redis(),
     NATS_URL: sharedUrls.nats(),
@@ -146,6 +154,7 @@ export async function startStack(): Promise<Stack> {
   };
 
   let registry: Proc | undefined;
+  let matching: Proc | undefined;
   let gateway: Proc | undefined;
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -156,6 +165,7 @@ export async function startStack(): Promise<Stack> {
       await fn().catch((err: unknown) => void errors.push(err));
     };
     await attempt(() => terminate(gateway));
+    await attempt(() => terminate(matching));
     await attempt(() => terminate(registry));
     await attempt(() => removeStreams(iso.namespace));
     await attempt(() => removeRedisKeys(iso.redisPrefix));
@@ -173,16 +183,28 @@ export async function startStack(): Promise<Stack> {
       JOB_QUEUE_SUFFIX: iso.namespace,
       JWT_ISSUER: `${gatewayUrl}/api/registry`,
     });
+    if (matchingUrl)
+      matching = start('matching', matchingMain, {
+        ...common,
+        PORT: String(matchingPort),
+        DATABASE_URL: db.url,
+        EVENT_NAMESPACE: iso.namespace,
+        JOB_QUEUE_SUFFIX: iso.namespace,
+        JWT_ISSUER: `${gatewayUrl}/api/registry`,
+        JWKS_URL: `${registryUrl}/.well-known/jwks.json`,
+      });
     gateway = start('gateway', gatewayMain, {
       ...common,
       PORT: String(gatewayPort),
       REGISTRY_URL: registryUrl,
+      ...(matchingUrl ? { MATCHING_URL: matchingUrl } : {}),
     });
     await waitReady(registry, registryUrl, deadline);
+    if (matching && matchingUrl) await waitReady(matching, matchingUrl, deadline);
     await waitReady(gateway, gatewayUrl, deadline);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
-  return { gatewayUrl, registryUrl, namespace: iso.namespace, stop };
+  return { gatewayUrl, registryUrl, ...(matchingUrl ? { matchingUrl } : {}), namespace: iso.namespace, stop };
 }
