@@ -2,4 +2,5 @@
 export * from './envelope.js';
 export * from './names.js';
 export * from './events/registry/index.js';
+export * from './events/matching/index.js';
 export * from './validate.js';

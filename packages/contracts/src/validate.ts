@@ -5,10 +5,11 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { Envelope } from './envelope.js';
+import { MatchingEvents } from './events/matching/index.js';
 import { RegistryEvents } from './events/registry/index.js';
 
 /** type → envelope schema, for every event of every service. */
-export const EventSchemas = { ...RegistryEvents } as const;
+export const EventSchemas = { ...RegistryEvents, ...MatchingEvents } as const;
 export type EventSchemas = typeof EventSchemas;
 export type EventType = keyof EventSchemas;
 /** The envelope of the event with this type. */
@@ -59,4 +60,22 @@ export function validateAnyEvent(value: unknown): Validation<AnyEvent> {
   const type = (value as Envelope).type;
   if (!isEventType(type)) return { ok: false, errors: [`/type unknown event type '${type}'`] };
   return validateEvent(type, value);
+}
+
+/** The events one service produces, by the `<service>.` prefix of their type. */
+export type ServiceEvent<S extends string> = Extract<AnyEvent, { type: `${S}.${string}` }>;
+
+/**
+ * validateAnyEvent for a consumer of one service's stream: an event of another service is an error (so it
+ * dead-letters instead of reaching a handler that switches over that service's types only).
+ */
+export function validateServiceEvent<S extends string>(
+  service: S,
+  value: unknown,
+): Validation<ServiceEvent<S>> {
+  const r = validateAnyEvent(value);
+  if (!r.ok) return r;
+  if (!r.event.type.startsWith(`${service}.`))
+    return { ok: false, errors: [`/type '${r.event.type}' is not a ${service} event`] };
+  return { ok: true, event: r.event as ServiceEvent<S> };
 }

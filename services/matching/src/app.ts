@@ -11,8 +11,17 @@ import type { MatchingConfig } from './config.js';
 import { createRequirementRepository } from './db/requirements.repository.js';
 import type { MatchingDb } from './db/schema.js';
 import type { SupplierIndex } from './domain/supplier-index.js';
-import { createRequirementEventWriter, type RequirementEventWriter } from './events/matching.events.js';
+import {
+  createMatchingEventWriter,
+  createRequirementEventWriter,
+  type MatchingEventWriter,
+  type RequirementEventWriter,
+} from './events/matching.events.js';
 import { requirementRoutes } from './routes/requirements.routes.js';
+import { createDealsRepository } from './db/deals.repository.js';
+import { dealRoutes } from './routes/deals.routes.js';
+import { createOpportunityRepository } from './db/opportunities.repository.js';
+import { opportunityRoutes } from './routes/opportunities.routes.js';
 
 export interface AppDeps {
   config: Pick<
@@ -75,6 +84,26 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
     now: deps.now ?? (() => new Date()),
     authenticate: authenticate(verifier),
   });
+  opportunityRoutes(app, {
+    db: deps.db,
+    opportunities: createOpportunityRepository(),
+    index: deps.index,
+    now: deps.now ?? (() => new Date()),
+    authenticate: authenticate(verifier),
+  });
+  const writeMatchingEvent = createMatchingEventWriter(config.EVENT_NAMESPACE);
+  dealRoutes(app, {
+    db: deps.db,
+    requirements: createRequirementRepository(),
+    deals: createDealsRepository(),
+    writeEvent: deps.onEventsWritten ? notifying(writeEvent, deps.onEventsWritten) : writeEvent,
+    writeMatchingEvent: deps.onEventsWritten
+      ? notifyingMatching(writeMatchingEvent, deps.onEventsWritten)
+      : writeMatchingEvent,
+    index: deps.index,
+    now: deps.now ?? (() => new Date()),
+    authenticate: authenticate(verifier),
+  });
   return app;
 }
 
@@ -82,6 +111,13 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
 function notifying(write: RequirementEventWriter, notify: () => void): RequirementEventWriter {
   return async (...args) => {
     await write(...args);
+    setTimeout(notify, 5);
+  };
+}
+
+function notifyingMatching(write: MatchingEventWriter, notify: () => void): MatchingEventWriter {
+  return async (trx, event, ctx) => {
+    await write(trx, event, ctx);
     setTimeout(notify, 5);
   };
 }

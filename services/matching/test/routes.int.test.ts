@@ -34,6 +34,20 @@ beforeAll(async () => {
       })
     ).statusCode,
   ).toBe(200);
+  // Applications and a deal (deals.routes.ts): two more public open requirements of the owner, each with a
+  // supplier's application (public: any supplier may apply); the second is awarded.
+  const applicant = h.org('supplier');
+  for (const name of ['applicationId', 'dealId'] as const) {
+    const call = async (url: string, headers: Record<string, string>, payload?: object) => {
+      const r = await h.app.inject({ method: 'POST', url, headers, ...(payload ? { payload } : {}) });
+      expect(r.statusCode, r.body).toBeLessThan(300);
+      return r.json<{ id: string }>().id;
+    };
+    const req = await call('/requirements', owner.headers, bracketsRfq);
+    await call(`/requirements/${req}/open`, owner.headers);
+    ids[name] = await call(`/requirements/${req}/applications`, applicant.headers, applicationBody);
+    if (name === 'dealId') ids[name] = await call(`/applications/${ids[name]}/award`, owner.headers, {});
+  }
 });
 afterAll(async () => {
   await h?.close();
@@ -44,7 +58,23 @@ const probes = ['/health', '/ready', '/metrics', '/openapi.json'];
 const apiRoutes = () => routeTable(h.app).filter((r) => !probes.includes(r.url));
 
 /** A valid body per route with a body; a route missing here fails the matrix, so fixtures keep up with routes. */
-const validBodies: Record<string, object> = { 'POST /requirements': bracketsRfq };
+const applicationBody = {
+  quote: {
+    price: { amountMinor: 1_000_00, currency: 'MXN' },
+    leadTimeDays: 10,
+    notes: 'Incluye PPAP',
+    attachments: [{ kind: 'url', url: 'https://example.mx/cotizacion.pdf' }],
+  },
+};
+const validBodies: Record<string, object> = {
+  'POST /requirements': bracketsRfq,
+  'POST /requirements/:requirementId/invitations': { supplierId: '0193a5b0-7e2f-7cc1-8a4e-1f2d3c4b5a03' },
+  'POST /requirements/:requirementId/applications': {
+    supplierId: '0193a5b0-7e2f-7cc1-8a4e-1f2d3c4b5a03',
+    ...applicationBody,
+  },
+  'POST /applications/:applicationId/award': {},
+};
 
 type Cell =
   'own' | 'own-viewer' | 'other-buyer' | 'supplier' | 'bureau' | 'auditor' | 'platform' | 'anonymous';
@@ -134,6 +164,163 @@ const expected: Record<string, Record<Cell, number>> = {
     platform: 404,
     anonymous: 401,
   },
+  // The supplier side (opportunities.routes.ts): a supplier asks for itself, a bureau must name a member (400
+  // without one); members' fit is for bureaus, and the fixture requirement is invited-only with nobody invited.
+  'GET /opportunities': {
+    own: 403,
+    'own-viewer': 403,
+    'other-buyer': 403,
+    supplier: 200,
+    bureau: 400,
+    auditor: 403,
+    platform: 403,
+    anonymous: 401,
+  },
+  'GET /insights/upgrades': {
+    own: 403,
+    'own-viewer': 403,
+    'other-buyer': 403,
+    supplier: 200,
+    bureau: 400,
+    auditor: 403,
+    platform: 403,
+    anonymous: 401,
+  },
+  'GET /requirements/:requirementId/members-fit': {
+    own: 403,
+    'own-viewer': 403,
+    'other-buyer': 403,
+    supplier: 403,
+    bureau: 404,
+    auditor: 403,
+    platform: 403,
+    anonymous: 401,
+  },
+  // Invitations, applications, deals (deals.routes.ts). By now the fixture requirement is cancelled (409 to
+  // its buyer's invitation); the application (of a random supplier, on another open requirement of the owner)
+  // is shortlisted, unshortlisted, then awarded by its buyer; withdrawing is its applicant's alone.
+  'POST /requirements/:requirementId/invitations': {
+    own: 409,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'GET /requirements/:requirementId/invitations': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  // Buyers, auditors and the platform never apply (403); a supplier only for itself and a bureau only for a
+  // mandated member (the body names a supplier that is neither: 404).
+  'POST /requirements/:requirementId/applications': {
+    own: 403,
+    'own-viewer': 403,
+    'other-buyer': 403,
+    supplier: 404,
+    bureau: 404,
+    auditor: 403,
+    platform: 403,
+    anonymous: 401,
+  },
+  'GET /requirements/:requirementId/applications': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'GET /applications': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 200,
+    supplier: 200,
+    bureau: 200,
+    auditor: 200,
+    platform: 200,
+    anonymous: 401,
+  },
+  'GET /applications/:applicationId': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /applications/:applicationId/shortlist': {
+    own: 200,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /applications/:applicationId/unshortlist': {
+    own: 200,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /applications/:applicationId/withdraw': {
+    own: 404,
+    'own-viewer': 404,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'POST /applications/:applicationId/award': {
+    own: 201,
+    'own-viewer': 403,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
+  'GET /deals': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 200,
+    supplier: 200,
+    bureau: 200,
+    auditor: 200,
+    platform: 200,
+    anonymous: 401,
+  },
+  'GET /deals/:dealId': {
+    own: 200,
+    'own-viewer': 200,
+    'other-buyer': 404,
+    supplier: 404,
+    bureau: 404,
+    auditor: 404,
+    platform: 404,
+    anonymous: 401,
+  },
 };
 
 function headersFor(cell: Cell): Record<string, string> {
@@ -209,11 +396,16 @@ const nasty = fc.oneof(
 const mutatedRfq = fc
   .record({ field: fc.constantFrom(...Object.keys(bracketsRfq), 'extra'), value: nasty })
   .map(({ field, value }) => ({ ...bracketsRfq, [field]: value }));
+/** Valid application bodies with one quote field replaced by something nasty. */
+const mutatedQuote = fc
+  .record({ field: fc.constantFrom(...Object.keys(applicationBody.quote), 'extra'), value: nasty })
+  .map(({ field, value }) => ({ quote: { ...applicationBody.quote, [field]: value } }));
 const bodyArb = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 6 }),
   privileged,
   nasty,
   mutatedRfq,
+  mutatedQuote,
 );
 const paramArb = fc.oneof(
   fc.uuid(),

@@ -3,9 +3,30 @@ import type { CertificationSnapshot, SupplierSnapshot } from '@vinculo/contracts
 import type { Executor } from '@vinculo/service-kit/db';
 import type { MatchingDb } from './schema.js';
 
+/**
+ * A deal awarded on the platform, as the supplier's track record (source 'platform'; declared entries come
+ * with the registry snapshot): the requirement's title, description and codes, the buyer as the customer.
+ */
+export interface PlatformDeal {
+  source: 'platform';
+  dealId: string;
+  title: string;
+  description: string | null;
+  customerId: string;
+  customerName: string | null;
+  /** The deal's start date (YYYY-MM-DD). */
+  date: string;
+  value: { amountMinor: number; currency: string };
+  scianCodes: string[];
+  /** The requirement items' codes (SCIAN, UNSPSC, part numbers …). */
+  codes: string[];
+}
+
 export interface SupplierRecord {
   snapshot: SupplierSnapshot;
   certificates: CertificationSnapshot[];
+  /** Platform deals; absent is the same as none (records built outside the read model). */
+  deals?: PlatformDeal[];
 }
 
 /** One page of suppliers (by id) with their certificates; `after` is the last id of the previous page. */
@@ -52,5 +73,56 @@ async function withCertificates(
     list.push(c.snapshot);
     bySupplier.set(c.supplier_id, list);
   }
-  return rows.map((r) => ({ snapshot: r.snapshot, certificates: bySupplier.get(r.id) ?? [] }));
+  const deals = await platformDeals(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
+    snapshot: r.snapshot,
+    certificates: bySupplier.get(r.id) ?? [],
+    deals: deals.get(r.id) ?? [],
+  }));
+}
+
+/** Platform deals of these suppliers, oldest first, with their requirement and the buyer's name. */
+async function platformDeals(
+  db: Executor<MatchingDb>,
+  supplierIds: string[],
+): Promise<Map<string, PlatformDeal[]>> {
+  const rows = await db
+    .selectFrom('deals')
+    .innerJoin('requirements', 'requirements.id', 'deals.requirement_id')
+    .leftJoin('organizations', 'organizations.id', 'deals.buyer_org_id')
+    .select([
+      'deals.id',
+      'deals.supplier_id',
+      'deals.buyer_org_id',
+      'deals.starts_on',
+      'deals.value_amount_minor',
+      'deals.currency',
+      'requirements.title',
+      'requirements.spec',
+      'organizations.name as buyer_name',
+    ])
+    .where('deals.supplier_id', 'in', supplierIds)
+    .orderBy('deals.id')
+    .execute();
+  const out = new Map<string, PlatformDeal[]>();
+  for (const d of rows) {
+    const list = out.get(d.supplier_id) ?? [];
+    list.push({
+      source: 'platform',
+      dealId: d.id,
+      title: d.title,
+      description: d.spec.description || null,
+      customerId: d.buyer_org_id,
+      customerName: d.buyer_name,
+      date: d.starts_on,
+      value: { amountMinor: d.value_amount_minor, currency: d.currency },
+      scianCodes: d.spec.capabilities.scianCodes,
+      codes: [...new Set(d.spec.items.flatMap((i) => i.codes))],
+    });
+    out.set(d.supplier_id, list);
+  }
+  return out;
 }

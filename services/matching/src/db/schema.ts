@@ -85,6 +85,62 @@ export interface RequirementsTable {
 
 export type Requirement = Selectable<RequirementsTable>;
 
+export interface InvitationsTable {
+  id: string;
+  requirement_id: string;
+  supplier_id: string;
+  invited_by_org_id: string;
+  message: string | null;
+  created_at: Timestamp;
+}
+
+export type ApplicationState = 'submitted' | 'withdrawn' | 'shortlisted' | 'awarded' | 'rejected';
+
+/** A quote's attachment: a reference to a registry document or a link, never the file itself. */
+export type QuoteAttachment =
+  { kind: 'document'; id: string; name?: string } | { kind: 'url'; url: string; name?: string };
+
+export interface ApplicationsTable {
+  id: string;
+  requirement_id: string;
+  supplier_id: string;
+  bureau_id: string | null;
+  mandate_id: string | null;
+  commission_basis_points: number | null;
+  submitted_by_org_id: string;
+  state: ColumnType<ApplicationState, ApplicationState | undefined, ApplicationState>;
+  price_amount_minor: number;
+  price_currency: string;
+  lead_time_days: number;
+  notes: string | null;
+  attachments: Json<QuoteAttachment[]>;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  withdrawn_at: NullableTimestamp;
+}
+
+export interface DealsTable {
+  id: string;
+  requirement_id: string;
+  application_id: string;
+  buyer_org_id: string;
+  supplier_id: string;
+  bureau_id: string | null;
+  commission_basis_points: number | null;
+  commission_amount_minor: number | null;
+  value_amount_minor: number;
+  currency: string;
+  tier: number | null;
+  /** Calendar date (Mexico City), YYYY-MM-DD. */
+  starts_on: string;
+  awarded_at: Timestamp;
+}
+
+export type Invitation = Selectable<InvitationsTable>;
+export type Application = Selectable<ApplicationsTable>;
+export type Deal = Selectable<DealsTable>;
+
 export interface MatchingDb extends EventTables {
   requirements: RequirementsTable;
   organizations: OrganizationsTable;
@@ -92,4 +148,7 @@ export interface MatchingDb extends EventTables {
   certificates: CertificatesTable;
   mandates: MandatesTable;
   read_model_position: ReadModelPositionTable;
+  invitations: InvitationsTable;
+  applications: ApplicationsTable;
+  deals: DealsTable;
 }

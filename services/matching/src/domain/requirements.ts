@@ -6,21 +6,22 @@
  *   `viewer` members read but do not write (403).
  * - A requirement is its buyer's: any other caller gets 404 for it, except that a public, open requirement is
  *   readable by every signed-in organisation. Its matches are the buyer's alone (404 to everyone else).
- * - States (ARCHITECTURE.md "Matching"): draft → open; open → closed; open | closed → awarded (with deals,
- *   later); draft | open | closed → cancelled; awarded and cancelled are final. Anything else is a 409, including
+ * - States (ARCHITECTURE.md "Matching"): draft → open; open → closed; open | closed → awarded (only by
+ *   awarding an application: domain/deals.ts, through awardInTransaction); draft | open | closed → cancelled; awarded and cancelled are final. Anything else is a 409, including
  *   repeating the current state. Opening needs a deadline that has not passed (Mexico City calendar).
- * - Each transition bumps the version and writes matching.requirement.opened/closed/cancelled to the outbox in
- *   the same transaction.
+ * - Each transition bumps the version and writes matching.requirement.opened/closed/awarded/cancelled to the
+ *   outbox in the same transaction.
  */
 import { certificationStandard, capacityUnit, processTag } from '@vinculo/taxonomy';
 import { DEFAULT_WEIGHTS, type EngineRequirement, type Weights } from '@vinculo/matching-engine';
-import { inTransaction, newId, type Kysely } from '@vinculo/service-kit/db';
+import { inTransaction, newId, type Kysely, type Transaction } from '@vinculo/service-kit/db';
 import type { RequirementRepository } from '../db/requirements.repository.js';
 import type { MatchingDb, Requirement, RequirementSpec, RequirementState, Visibility } from '../db/schema.js';
 import { errors } from '../errors.js';
 import {
   requirementSnapshot,
-  type MatchingEventType,
+  type EventContext,
+  type RequirementEventType,
   type RequirementEventWriter,
   type RequirementSnapshot,
 } from '../events/matching.events.js';
@@ -56,7 +57,7 @@ export type RequirementAction = 'open' | 'close' | 'cancel';
 
 const TRANSITIONS: Record<
   RequirementAction,
-  { from: readonly RequirementState[]; to: RequirementState; event: MatchingEventType }
+  { from: readonly RequirementState[]; to: RequirementState; event: RequirementEventType }
 > = {
   open: { from: ['draft'], to: 'open', event: 'matching.requirement.opened' },
   close: { from: ['open'], to: 'closed', event: 'matching.requirement.closed' },
@@ -188,6 +189,29 @@ export async function transitionRequirement(
     return next;
   });
   return view(row);
+}
+
+/**
+ * open | closed → awarded, inside the award's transaction (the caller holds the requirement's row lock and has
+ * checked it is the caller's): the deal and this transition commit together or not at all.
+ */
+export async function awardInTransaction(
+  d: Pick<RequirementDeps, 'requirements' | 'writeEvent'>,
+  trx: Transaction<MatchingDb>,
+  current: Requirement,
+  at: Date,
+  ctx: EventContext,
+): Promise<Requirement> {
+  if (current.state !== 'open' && current.state !== 'closed')
+    throw errors.INVALID_TRANSITION({
+      detail: {
+        en: `A ${current.state} requirement cannot be awarded`,
+        es: `Un requerimiento en estado ${current.state} no puede adjudicarse`,
+      },
+    });
+  const next = await d.requirements.transition(trx, current.id, 'awarded', at);
+  await d.writeEvent(trx, 'matching.requirement.awarded', next, ctx);
+  return next;
 }
 
 export async function getRequirement(

@@ -5,19 +5,24 @@
  */
 import {
   createIndex,
+  evaluateSuppliers,
   match,
   type EngineRequirement,
   type EngineSupplier,
   type MatchIndex,
   type MatchOptions,
   type MatchResult,
+  type SupplierEvaluation,
 } from '@vinculo/matching-engine';
 import type { Kysely } from '@vinculo/service-kit/db';
 import { loadSupplierPage, loadSuppliers, type SupplierRecord } from '../db/read-model.repository.js';
 import type { MatchingDb } from '../db/schema.js';
 
-/** A read-model supplier as the engine sees it. Public snapshot fields only. */
-export function toEngineSupplier({ snapshot: s, certificates }: SupplierRecord): EngineSupplier {
+/**
+ * A read-model supplier as the engine sees it: public snapshot fields, and a track record that joins the
+ * declared history with the deals awarded on the platform (ARCHITECTURE.md "Ownership and communication").
+ */
+export function toEngineSupplier({ snapshot: s, certificates, deals = [] }: SupplierRecord): EngineSupplier {
   return {
     id: s.id,
     name: s.name,
@@ -37,15 +42,28 @@ export function toEngineSupplier({ snapshot: s, certificates }: SupplierRecord):
       validFrom: c.validFrom,
       validTo: c.validTo,
     })),
-    trackRecord: s.trackRecord.map((t) => ({
-      title: t.title,
-      description: t.description,
-      customerName: t.customerName,
-      customerId: t.customerOrgId,
-      date: t.date,
-      value: t.value ? t.value.amountMinor / 100 : null,
-      scianCodes: t.scianCodes,
-    })),
+    trackRecord: [
+      ...s.trackRecord.map((t) => ({
+        title: t.title,
+        description: t.description,
+        customerName: t.customerName,
+        customerId: t.customerOrgId,
+        date: t.date,
+        value: t.value ? t.value.amountMinor / 100 : null,
+        scianCodes: t.scianCodes,
+      })),
+      ...deals.map((d) => ({
+        title: d.title,
+        description: d.description,
+        customerName: d.customerName,
+        customerId: d.customerId,
+        date: d.date,
+        // Major units, like the declared entries: the engine uses only the magnitude.
+        value: d.value.amountMinor / 100,
+        scianCodes: d.scianCodes,
+        codes: d.codes,
+      })),
+    ],
   };
 }
 
@@ -55,6 +73,12 @@ export interface SupplierIndex {
   /** Reloads these suppliers from the read model (committed rows) and upserts or removes them. */
   refresh(ids: readonly string[]): Promise<void>;
   match(requirement: EngineRequirement, options?: MatchOptions): MatchResult;
+  /** These suppliers' standing, score and gaps for one requirement, in one engine call (the supplier side). */
+  evaluate(
+    requirement: EngineRequirement,
+    supplierIds: readonly string[],
+    options?: MatchOptions,
+  ): SupplierEvaluation[];
   /** Display name of an indexed supplier. */
   nameOf(id: string): string | undefined;
   readonly size: number;
@@ -100,6 +124,7 @@ export function createSupplierIndex(db: Kysely<MatchingDb>): SupplierIndex {
       }
     },
     match: (requirement, options) => match(index, requirement, options),
+    evaluate: (requirement, ids, options) => evaluateSuppliers(index, requirement, ids, options),
     nameOf: (id) => names.get(id),
     get size() {
       return index.size;

@@ -1,77 +1,26 @@
 /**
- * Matching's own events, written to the outbox inside the use case's transaction.
- *
- * The schemas live here only until the lead moves them to packages/contracts (one file per event:
- * matching.requirement.opened/closed/cancelled, with RequirementSnapshot): they use the contracts' EventSchema so
- * the envelope is the shared one, and every event is checked against its schema before it is enqueued.
+ * Matching's own events, written to the outbox inside the use case's transaction. Their schemas are contracts
+ * (packages/contracts/src/events/matching, one file per event); every event is checked against its schema
+ * before it is enqueued, so a drifting producer fails its own transaction instead of a consumer.
  */
-import { EventSchema, subject } from '@vinculo/contracts';
+import {
+  RequirementSnapshot,
+  subject,
+  validateEvent,
+  type EventOf,
+  type MatchingEventType,
+} from '@vinculo/contracts';
 import { newId, type Transaction } from '@vinculo/service-kit/db';
 import { enqueueEvent } from '@vinculo/service-kit/events';
-import Type, { type Static } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
 import type { MatchingDb, Requirement } from '../db/schema.js';
 
-const Uuid = Type.String({ format: 'uuid' });
-const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const IsoTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const RequiredCertificate = Type.Object({
-  standardId: Type.String(),
-  verifiedOnly: Type.Optional(Type.Boolean()),
-});
+export { RequirementSnapshot, type MatchingEventType };
 
-/** The whole public state of a requirement (aggregate 'requirement'; version = the requirement's version). */
-export const RequirementSnapshot = Type.Object({
-  id: Uuid,
-  buyerId: Uuid,
-  state: Type.Union([
-    Type.Literal('draft'),
-    Type.Literal('open'),
-    Type.Literal('closed'),
-    Type.Literal('awarded'),
-    Type.Literal('cancelled'),
-  ]),
-  title: Type.String(),
-  description: Type.String(),
-  items: Type.Array(
-    Type.Object({
-      description: Type.String(),
-      codes: Type.Array(Type.String()),
-      quantity: Type.Number(),
-      unit: Type.String(),
-    }),
-  ),
-  capabilities: Type.Object({
-    scianCodes: Type.Array(Type.String()),
-    processTags: Type.Array(Type.String()),
-  }),
-  mustHaveCertificates: Type.Array(RequiredCertificate),
-  niceToHaveCertificates: Type.Array(RequiredCertificate),
-  maxTier: Nullable(Type.Integer({ minimum: 1, maximum: 4 })),
-  sizePreference: Nullable(Type.Union([Type.Literal('sme-only'), Type.Literal('prefer-sme')])),
-  location: Nullable(Type.Object({ lat: Type.Number(), lon: Type.Number(), radiusKm: Type.Number() })),
-  volume: Nullable(Type.Object({ unit: Type.String(), amountPerMonth: Type.Number() })),
-  deadline: IsoDate,
-  visibility: Type.Union([Type.Literal('public'), Type.Literal('invited'), Type.Literal('bureaus')]),
-  openedAt: Nullable(IsoTime),
-  closedAt: Nullable(IsoTime),
-  cancelledAt: Nullable(IsoTime),
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
-});
-export type RequirementSnapshot = Static<typeof RequirementSnapshot>;
-
-export const MatchingEvents = {
-  'matching.requirement.opened': EventSchema('matching.requirement.opened', RequirementSnapshot),
-  'matching.requirement.closed': EventSchema('matching.requirement.closed', RequirementSnapshot),
-  'matching.requirement.cancelled': EventSchema('matching.requirement.cancelled', RequirementSnapshot),
-} as const;
-export type MatchingEventType = keyof typeof MatchingEvents;
-
-const validators: Record<string, Validator> = Object.fromEntries(
-  Object.entries(MatchingEvents).map(([type, schema]) => [type, Compile(schema)]),
-);
+export type RequirementEventType =
+  | 'matching.requirement.opened'
+  | 'matching.requirement.closed'
+  | 'matching.requirement.awarded'
+  | 'matching.requirement.cancelled';
 
 export function requirementSnapshot(r: Requirement): RequirementSnapshot {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -104,35 +53,64 @@ export interface EventContext {
   actor?: { userId?: string; orgId?: string; apiKeyId?: string };
 }
 
+/** What a use case says about one event; the writer adds the envelope's id, time, source and correlation. */
+export interface MatchingEventInput<T extends MatchingEventType> {
+  type: T;
+  /** The organisation the event is about first (the buyer for requirement, application and deal events). */
+  orgId: string;
+  aggregate: { type: string; id: string; version: number };
+  data: EventOf<T>['data'];
+}
+
+export type MatchingEventWriter = <T extends MatchingEventType>(
+  trx: Transaction<MatchingDb>,
+  event: MatchingEventInput<T>,
+  ctx: EventContext,
+) => Promise<void>;
+
+/** Writes any matching event to the outbox inside the caller's transaction, after checking it against its contract. */
+export function createMatchingEventWriter(namespace: string): MatchingEventWriter {
+  return async (trx, input, ctx) => {
+    const event = {
+      id: newId(),
+      type: input.type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      source: 'matching',
+      orgId: input.orgId,
+      ...(ctx.actor ? { actor: ctx.actor } : {}),
+      correlationId: ctx.correlationId,
+      aggregate: input.aggregate,
+      data: input.data,
+    };
+    const checked = validateEvent(input.type, event);
+    if (!checked.ok)
+      throw new Error(
+        `event ${input.type} does not match its schema: ${checked.errors.slice(0, 3).join('; ')}`,
+      );
+    await enqueueEvent(trx, event, subject(namespace, input.type));
+  };
+}
+
 export type RequirementEventWriter = (
   trx: Transaction<MatchingDb>,
-  type: MatchingEventType,
+  type: RequirementEventType,
   requirement: Requirement,
   ctx: EventContext,
 ) => Promise<void>;
 
-/** Writes a requirement event to the outbox inside the caller's transaction, after checking it against its schema. */
+/** Writes a requirement event (its whole snapshot, aggregate version = the requirement's) to the outbox. */
 export function createRequirementEventWriter(namespace: string): RequirementEventWriter {
-  return async (trx, type, requirement, ctx) => {
-    const event = {
-      id: newId(),
-      type,
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'matching',
-      orgId: requirement.buyer_org_id,
-      ...(ctx.actor ? { actor: ctx.actor } : {}),
-      correlationId: ctx.correlationId,
-      aggregate: { type: 'requirement', id: requirement.id, version: requirement.version },
-      data: requirementSnapshot(requirement),
-    };
-    const validator = validators[type];
-    if (!validator?.Check(event)) {
-      const first = validator ? [...validator.Errors(event)][0] : undefined;
-      throw new Error(
-        `event ${type} does not match its schema: ${first ? `${first.instancePath} ${first.message}` : 'no schema'}`,
-      );
-    }
-    await enqueueEvent(trx, event, subject(namespace, type));
-  };
+  const write = createMatchingEventWriter(namespace);
+  return (trx, type, requirement, ctx) =>
+    write(
+      trx,
+      {
+        type,
+        orgId: requirement.buyer_org_id,
+        aggregate: { type: 'requirement', id: requirement.id, version: requirement.version },
+        data: requirementSnapshot(requirement),
+      },
+      ctx,
+    );
 }
