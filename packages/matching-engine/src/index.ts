@@ -12,3 +12,19 @@ export {
   type SupplierEvaluation,
 } from './match.js';
 export * from './types.js';
+export {
+  standingOf,
+  upgradeRoadmap,
+  upgradeKey,
+  upgradeLabel,
+  monthlyDemand,
+  isRelevant,
+  type Standing,
+  type Upgrade,
+  type Roadmap,
+  type RoadmapEntry,
+  type RoadmapLink,
+  type RoadmapRequirement,
+  type CapacityEntry,
+  type DemandTotal,
+} from './roadmap.js';
