@@ -79,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   requirementRoutes(app, {
     db: deps.db,
     requirements: createRequirementRepository(),
+    deals: createDealsRepository(),
     writeEvent: deps.onEventsWritten ? notifying(writeEvent, deps.onEventsWritten) : writeEvent,
     index: deps.index,
     now: deps.now ?? (() => new Date()),

@@ -92,6 +92,7 @@ describe('invitations', () => {
 
     const before = await post(`/requirements/${id}/applications`, s.headers, { quote: quote() });
     expect(before.statusCode, before.body).toBe(404);
+    expect((await get(`/requirements/${id}`, s.headers)).statusCode).toBe(404);
 
     const invited = await post(`/requirements/${id}/invitations`, buyer.headers, {
       supplierId: s.id,
@@ -109,6 +110,9 @@ describe('invitations', () => {
 
     const list = await get(`/requirements/${id}/invitations`, buyer.headers);
     expect(list.json<{ items: { supplierId: string }[] }>().items.map((i) => i.supplierId)).toEqual([s.id]);
+    // The invitation lets the supplier read the requirement it is asked to quote; nobody else gains sight of it.
+    expect((await get(`/requirements/${id}`, s.headers)).statusCode).toBe(200);
+    expect((await get(`/requirements/${id}`, (await supplier()).headers)).statusCode).toBe(404);
 
     const applied = await post(`/requirements/${id}/applications`, s.headers, { quote: quote() });
     expect(applied.statusCode, applied.body).toBe(201);
@@ -271,8 +275,13 @@ describe('applications', () => {
     const buyer = h.org('buyer');
     const member = await supplier();
     const loner = await supplier();
-    await mandate(member.id, h.org('bureau').orgId, { scopes: ['view'] });
+    const bureau = h.org('bureau');
+    await mandate(member.id, bureau.orgId, { scopes: ['view'] });
     const id = await openRequirement(buyer.headers, { visibility: 'bureaus' });
+    expect((await get(`/requirements/${id}`, member.headers)).statusCode).toBe(200);
+    expect((await get(`/requirements/${id}`, bureau.headers)).statusCode).toBe(200);
+    expect((await get(`/requirements/${id}`, loner.headers)).statusCode).toBe(404);
+    expect((await get(`/requirements/${id}`, h.org('buyer').headers)).statusCode).toBe(404);
     expect(
       (await post(`/requirements/${id}/applications`, loner.headers, { quote: quote() })).statusCode,
     ).toBe(404);

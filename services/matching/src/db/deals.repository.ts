@@ -117,6 +117,22 @@ export function createDealsRepository() {
         .executeTakeFirst();
     },
 
+    /** The mandates bureau `bureauId` holds from suppliers invited to the requirement. */
+    async invitedMembersOf(
+      db: Executor<MatchingDb>,
+      requirementId: string,
+      bureauId: string,
+    ): Promise<MandateSnapshot[]> {
+      const rows = await db
+        .selectFrom('invitations as i')
+        .innerJoin('mandates as m', 'm.supplier_id', 'i.supplier_id')
+        .select('m.snapshot')
+        .where('i.requirement_id', '=', requirementId)
+        .where('m.bureau_id', '=', bureauId)
+        .execute();
+      return rows.map((r) => r.snapshot);
+    },
+
     async isInvited(db: Executor<MatchingDb>, requirementId: string, supplierId: string): Promise<boolean> {
       const row = await db
         .selectFrom('invitations')

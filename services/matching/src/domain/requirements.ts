@@ -4,8 +4,9 @@
  * Rules:
  * - Only `buyer` organisations post requirements (anyone else: 403, which does not depend on any target);
  *   `viewer` members read but do not write (403).
- * - A requirement is its buyer's: any other caller gets 404 for it, except that a public, open requirement is
- *   readable by every signed-in organisation. Its matches are the buyer's alone (404 to everyone else).
+ * - A requirement is its buyer's: any other caller gets 404 for it, except that an open requirement is readable
+ *   by the suppliers and bureaus it is visible to (domain/visibility.ts) and, when public, by every signed-in
+ *   organisation. Its matches are the buyer's alone (404 to everyone else).
  * - States (ARCHITECTURE.md "Matching"): draft → open; open → closed; open | closed → awarded (only by
  *   awarding an application: domain/deals.ts, through awardInTransaction); draft | open | closed → cancelled; awarded and cancelled are final. Anything else is a 409, including
  *   repeating the current state. Opening needs a deadline that has not passed (Mexico City calendar).
@@ -15,6 +16,7 @@
 import { certificationStandard, capacityUnit, processTag } from '@vinculo/taxonomy';
 import { DEFAULT_WEIGHTS, type EngineRequirement, type Weights } from '@vinculo/matching-engine';
 import { inTransaction, newId, type Kysely, type Transaction } from '@vinculo/service-kit/db';
+import type { DealsRepository } from '../db/deals.repository.js';
 import type { RequirementRepository } from '../db/requirements.repository.js';
 import type { MatchingDb, Requirement, RequirementSpec, RequirementState, Visibility } from '../db/schema.js';
 import { errors } from '../errors.js';
@@ -27,10 +29,13 @@ import {
 } from '../events/matching.events.js';
 import { isCalendarDate, todayInMexico, type RequestContext } from './context.js';
 import type { SupplierIndex } from './supplier-index.js';
+import { isVisibleToBureau, isVisibleToSupplier } from './visibility.js';
 
 export interface RequirementDeps {
   db: Kysely<MatchingDb>;
   requirements: RequirementRepository;
+  /** Invitations and mandates, for who may read a requirement that is not public. */
+  deals: Pick<DealsRepository, 'isInvited' | 'mandatesOf' | 'invitedMembersOf'>;
   writeEvent: RequirementEventWriter;
   index: SupplierIndex;
   now: () => Date;
@@ -222,8 +227,16 @@ export async function getRequirement(
   const p = principalOf(ctx);
   const row = await d.requirements.find(d.db, id);
   if (!row) throw errors.REQUIREMENT_NOT_FOUND();
-  const own = row.buyer_org_id === p.orgId;
-  if (!own && !(row.visibility === 'public' && row.state === 'open')) throw errors.REQUIREMENT_NOT_FOUND();
+  if (row.buyer_org_id !== p.orgId) {
+    const today = todayInMexico(d.now());
+    const visible =
+      p.orgType === 'supplier'
+        ? await isVisibleToSupplier(d.deals, d.db, row, p.orgId, today)
+        : p.orgType === 'bureau'
+          ? await isVisibleToBureau(d.deals, d.db, row, p.orgId, today)
+          : row.state === 'open' && row.visibility === 'public';
+    if (!visible) throw errors.REQUIREMENT_NOT_FOUND();
+  }
   return view(row);
 }
 

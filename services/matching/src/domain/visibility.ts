@@ -4,6 +4,8 @@
  * - an OPEN requirement is visible to supplier S when it is public; or invited-only and S is invited; or
  *   'bureaus' and S has an active mandate with some bureau (S is reachable through a bureau). An invitation
  *   makes it visible to S whatever its visibility. Anything not open is its buyer's alone.
+ * - an OPEN requirement is visible to bureau B when it is public or 'bureaus', or when one of B's members (a
+ *   mandate in force) is invited.
  * - a bureau acts for a member only under an active mandate (status active, today within its period, Mexico
  *   City calendar) and only within its scopes ('apply' to apply or withdraw).
  */
@@ -36,4 +38,16 @@ export async function isVisibleToSupplier(
   if (requirement.visibility === 'bureaus')
     return (await repo.mandatesOf(db, supplierId)).some((m) => isMandateActive(m, today));
   return false;
+}
+
+export async function isVisibleToBureau(
+  repo: Pick<DealsRepository, 'invitedMembersOf'>,
+  db: Executor<MatchingDb>,
+  requirement: Requirement,
+  bureauId: string,
+  today: string,
+): Promise<boolean> {
+  if (requirement.state !== 'open') return false;
+  if (requirement.visibility === 'public' || requirement.visibility === 'bureaus') return true;
+  return (await repo.invitedMembersOf(db, requirement.id, bureauId)).some((m) => isMandateActive(m, today));
 }
