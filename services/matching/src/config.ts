@@ -1,5 +1,6 @@
 /** Matching's environment, parsed once at boot (see .env.example for working local values). */
 import { commonEnv, env, parseConfig } from '@vinculo/service-kit/config';
+import { Type } from 'typebox';
 
 export const matchingEnv = {
   ...commonEnv,
@@ -14,6 +15,26 @@ export const matchingEnv = {
   TRUST_PROXY: env.string(
     'fastify trustProxy: "loopback" behind the local gateway, a CIDR list, or "false"',
     'loopback',
+  ),
+  JOB_QUEUE_SUFFIX: {
+    schema: Type.String({ pattern: '^[a-z0-9-]*$' }),
+    default: '',
+    description: 'suffix of queue names (tests make them unique)',
+  },
+  DEADLINE_SWEEP_EVERY_MS: env.int(
+    'how often open requirements past their deadline are closed (also once at boot)',
+    300_000,
+    1_000,
+  ),
+  REMATCH_SWEEP_EVERY_MS: env.int(
+    'how often supplier re-evaluations whose job never ran are picked up (also once at boot)',
+    60_000,
+    1_000,
+  ),
+  REGISTRY_ACK_WAIT_MS: env.int(
+    'redelivery of a registry event held unacked this long (a crashed replica); above the handler timeout',
+    30_000,
+    1_000,
   ),
 };
 

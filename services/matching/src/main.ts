@@ -1,6 +1,6 @@
 /**
- * Composition root: config → connections → migrations and streams → read model consumer, index, relay → app →
- * shutdown. The only file that knows every concrete dependency.
+ * Composition root: config → connections → migrations and streams → read model consumer, index, relay → jobs
+ * (freshness, deadlines) → app → shutdown. The only file that knows every concrete dependency.
  */
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -16,13 +16,22 @@ import {
   provisionConsumer,
   provisionStreams,
 } from '@vinculo/service-kit/events';
-import { redisConnection } from '@vinculo/service-kit/jobs';
+import { createJobs, redisConnection } from '@vinculo/service-kit/jobs';
 import { onSignals } from '@vinculo/service-kit/shutdown';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createRequirementRepository } from './db/requirements.repository.js';
 import type { MatchingDb } from './db/schema.js';
 import { createSupplierIndex } from './domain/supplier-index.js';
+import { createRequirementEventWriter } from './events/matching.events.js';
 import { createRegistryConsumer, REGISTRY_CONSUMER } from './events/registry.consumer.js';
+import {
+  matchingQueues,
+  queueRematches,
+  scheduleSweeps,
+  startMatchingWorkers,
+  type MatchingWorkerDeps,
+} from './jobs/matching.queue.js';
 
 const config = loadConfig();
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'matching' } });
@@ -41,7 +50,12 @@ const nc = await connectNats({ url: config.NATS_URL, name: 'matching', log });
 const jsm = await jetstreamManager(nc);
 // Matching publishes to MATCHING and reads REGISTRY: both (and their DLQs) must exist whatever starts first.
 await provisionStreams(jsm, defineStreams(config.EVENT_NAMESPACE, ['registry', 'matching']));
-await provisionConsumer(jsm, defineConsumer(config.EVENT_NAMESPACE, 'registry', REGISTRY_CONSUMER));
+await provisionConsumer(
+  jsm,
+  defineConsumer(config.EVENT_NAMESPACE, 'registry', REGISTRY_CONSUMER, {
+    ackWaitMs: config.REGISTRY_ACK_WAIT_MS,
+  }),
+);
 const js = jetstream(nc);
 const relay = createOutboxRelay({ db: database.db, js, log });
 
@@ -50,12 +64,35 @@ const relay = createOutboxRelay({ db: database.db, js, log });
 const index = createSupplierIndex(database.db);
 const built = await index.build();
 log.info(built, 'matching index built');
+
+const jobs = createJobs({
+  catalog: matchingQueues,
+  redisUrl: config.REDIS_URL,
+  prefix: `${config.REDIS_PREFIX}:matching`,
+  queueName: (base) => (config.JOB_QUEUE_SUFFIX ? `${base}-${config.JOB_QUEUE_SUFFIX}` : base),
+  log,
+});
+const workerDeps: MatchingWorkerDeps = {
+  db: database.db,
+  index,
+  namespace: config.EVENT_NAMESPACE,
+  requirements: createRequirementRepository(),
+  writeEvent: createRequirementEventWriter(config.EVENT_NAMESPACE),
+  now: () => new Date(),
+  onEventsWritten: () => relay.notify(),
+  deadlineSweepEveryMs: config.DEADLINE_SWEEP_EVERY_MS,
+  rematchSweepEveryMs: config.REMATCH_SWEEP_EVERY_MS,
+};
+
 const consumer = createRegistryConsumer({
   namespace: config.EVENT_NAMESPACE,
   js,
   db: database.db,
   log,
   onSuppliersChanged: (ids) => index.refresh(ids),
+  onRematchRequested: queueRematches(jobs),
+  // A handler must give up well before the server redelivers its message to another replica.
+  handlerTimeoutMs: Math.min(10_000, Math.floor(config.REGISTRY_ACK_WAIT_MS / 2)),
 });
 
 const keys = createJwksClient({
@@ -89,12 +126,18 @@ const app = await buildApp({
 
 consumer.start();
 relay.start();
+startMatchingWorkers(jobs, workerDeps);
 await app.listen({ host: config.HOST, port: config.PORT });
+// Needs Redis; without it the service still serves and consumes, and the next boot schedules the sweeps.
+void scheduleSweeps(jobs, workerDeps).catch((err: unknown) =>
+  log.warn({ err }, 'sweep scheduling failed; the repeatable sweeps may be missing until the next boot'),
+);
 
 onSignals(
   () => [
     { name: 'http', run: () => app.close() },
     { name: 'consumers', run: () => consumer.stop() },
+    { name: 'workers', run: () => jobs.close() },
     { name: 'relay', run: () => relay.stop() },
     { name: 'redis', run: () => redis.quit() },
     { name: 'postgres', run: () => database.close() },

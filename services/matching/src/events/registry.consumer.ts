@@ -3,8 +3,12 @@
  * by the durable inbox consumer `matching-registry` on the REGISTRY stream. Every write goes through
  * applyIfNewer with the event's aggregate version, so a redelivered or late (older) snapshot is a no-op; the
  * inbox (in the kit) skips an event id already applied.
+ *
+ * The same apply code serves the replay (src/replay.ts), which rebuilds the read model from the stream.
+ * The durable consumer also records, in the same transaction, that a changed supplier must be re-evaluated
+ * against the open requirements (domain/freshness.ts); the replay does not (a rebuild is not news).
  */
-import { validateAnyEvent, type AnyEvent } from '@vinculo/contracts';
+import { validateServiceEvent, type ServiceEvent } from '@vinculo/contracts';
 import { sql, type Kysely, type Transaction } from '@vinculo/service-kit/db';
 import {
   applyIfNewer,
@@ -17,8 +21,13 @@ import {
 
 type JetStreamClient = ReturnType<typeof jetstream>;
 import type { MatchingDb } from '../db/schema.js';
+import { priorState, requestRematch, supplierChangedBy } from '../domain/freshness.js';
 
 export const REGISTRY_CONSUMER = 'matching-registry';
+
+/** What the REGISTRY stream carries; anything else on it is dead-lettered by validation. */
+export type RegistryEvent = ServiceEvent<'registry'>;
+export const validateRegistryEvent = (value: unknown) => validateServiceEvent('registry', value);
 
 /**
  * Applies one registry event inside the inbox transaction. Returns the supplier whose matchable state may have
@@ -26,8 +35,8 @@ export const REGISTRY_CONSUMER = 'matching-registry';
  */
 export async function applyRegistryEvent(
   trx: Transaction<MatchingDb>,
-  event: AnyEvent,
-  consumer: string = REGISTRY_CONSUMER,
+  event: RegistryEvent,
+  opts: { consumer?: string; streamSeq?: number } = {},
 ): Promise<string | undefined> {
   const version = event.aggregate.version;
   const now = new Date().toISOString();
@@ -90,19 +99,25 @@ export async function applyRegistryEvent(
       // People are the registry's business: matching authorises by the organisation in the token.
       break;
   }
-  await recordPosition(trx, consumer, event);
+  await recordPosition(trx, opts.consumer ?? REGISTRY_CONSUMER, event, opts.streamSeq ?? null);
   return refresh;
 }
 
+/**
+ * stream_seq is known only to the replay (it reads the messages itself); the kit's inbox consumer does not hand
+ * the sequence to its handler, so the durable consumer writes null rather than leave a stale sequence.
+ */
 async function recordPosition(
   trx: Transaction<MatchingDb>,
   consumer: string,
-  event: AnyEvent,
+  event: RegistryEvent,
+  streamSeq: number | null,
 ): Promise<void> {
   await trx
     .insertInto('read_model_position')
     .values({
       consumer,
+      stream_seq: streamSeq,
       last_event_id: event.id,
       last_event_type: event.type,
       last_occurred_at: event.occurredAt,
@@ -110,6 +125,7 @@ async function recordPosition(
     })
     .onConflict((oc) =>
       oc.column('consumer').doUpdateSet({
+        stream_seq: streamSeq,
         last_event_id: event.id,
         last_event_type: event.type,
         last_occurred_at: event.occurredAt,
@@ -162,37 +178,68 @@ export interface RegistryConsumerOptions {
    * call (the read model, not the event, is the source of what the index holds).
    */
   onSuppliersChanged?: (supplierIds: string[]) => Promise<void>;
+  /**
+   * Called after commit with the suppliers whose re-evaluation was requested (and the stamp of their round), to
+   * queue the job that runs it. A failure is only logged: the request is in `supplier_rematch`, and the sweep
+   * runs rounds whose job never came.
+   */
+  onRematchRequested?: (requests: RematchRequest[]) => Promise<void>;
   handlerTimeoutMs?: number;
   expiresMs?: number;
+}
+
+export interface RematchRequest {
+  supplierId: string;
+  /** The round's stamp (unique, never reused): names its job. */
+  stamp: string;
 }
 
 /** The durable inbox consumer of the REGISTRY stream that feeds the read model. */
 export function createRegistryConsumer(opts: RegistryConsumerOptions): InboxConsumer {
   const pending = new Set<string>();
+  const rematches = new Map<string, string>();
   const flush = async (): Promise<void> => {
-    if (!opts.onSuppliersChanged || pending.size === 0) return;
-    const ids = [...pending];
-    pending.clear();
-    try {
-      await opts.onSuppliersChanged(ids);
-    } catch (err) {
-      for (const id of ids) pending.add(id);
-      opts.log.warn(
-        { err: err instanceof Error ? err.message : String(err), suppliers: ids.length },
-        'index refresh failed; retried after the next event',
-      );
+    // The index first: the rematch job scores against it.
+    if (opts.onSuppliersChanged && pending.size > 0) {
+      const ids = [...pending];
+      pending.clear();
+      try {
+        await opts.onSuppliersChanged(ids);
+      } catch (err) {
+        for (const id of ids) pending.add(id);
+        opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err), suppliers: ids.length },
+          'index refresh failed; retried after the next event',
+        );
+      }
     }
+    if (rematches.size === 0) return;
+    const requests = [...rematches].map(([supplierId, stamp]) => ({ supplierId, stamp }));
+    rematches.clear();
+    // Not awaited: the request is already committed, so the next event need not wait for Redis.
+    opts
+      .onRematchRequested?.(requests)
+      .catch((err: unknown) =>
+        opts.log.warn(
+          { err: err instanceof Error ? err.message : String(err), suppliers: requests.length },
+          'rematch job not queued; the sweep will run it',
+        ),
+      );
   };
   const definition = defineConsumer(opts.namespace, 'registry', REGISTRY_CONSUMER);
-  return createInboxConsumer<MatchingDb, AnyEvent>({
+  return createInboxConsumer<MatchingDb, RegistryEvent>({
     ...definition,
     js: opts.js,
     db: withAfterCommit(opts.db, flush),
     log: opts.log,
-    validate: validateAnyEvent,
+    validate: validateRegistryEvent,
     handle: async (event, trx) => {
+      const changed = supplierChangedBy(event);
+      const prior = changed ? await priorState(trx, changed) : undefined;
       const supplierId = await applyRegistryEvent(trx, event);
-      if (supplierId) pending.add(supplierId);
+      if (!supplierId) return;
+      pending.add(supplierId);
+      if (prior) rematches.set(supplierId, await requestRematch(trx, supplierId, event.type, prior));
     },
     ...(opts.handlerTimeoutMs === undefined ? {} : { handlerTimeoutMs: opts.handlerTimeoutMs }),
     ...(opts.expiresMs === undefined ? {} : { expiresMs: opts.expiresMs }),
