@@ -1,8 +1,10 @@
 /**
- * Matching through the gateway, black-box, against the built registry, matching and gateway processes: journey 1
- * of DOMAIN.md. Suppliers register with the registry; its events reach matching's read model through NATS; a
- * buyer posts an English requirement and gets ranked, explained candidates and the near misses with their gaps.
- * Problem messages follow Accept-Language.
+ * Matching through the gateway, black-box, against the built registry, matching and gateway processes: journeys
+ * 1 and 3 of DOMAIN.md and the supplier half of journey 2. Suppliers and mandates are registered with the
+ * registry; its events reach matching's read model through NATS. A buyer posts an English requirement and gets
+ * ranked, explained candidates and the near misses with their gaps; an SME sees the opportunities it qualifies
+ * and nearly qualifies for and its upgrading roadmap; a bureau sees which members fit, applies for two and sees
+ * its commission when one is awarded. Problem messages follow Accept-Language.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,5 +234,181 @@ describe('journey 1: a buyer posts a requirement and gets an explained ranking w
     );
     expect(foreign.status).toBe(404);
     expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+  }, 90_000);
+});
+
+const requirementBody = (title: string, visibility = 'public') => ({
+  title,
+  description: 'Soportes de aluminio maquinados en CNC, PPAP nivel 3, entrega mensual.',
+  items: [{ description: 'Soporte maquinado', codes: [], quantity: 24000, unit: 'piezas' }],
+  capabilities: { scianCodes: ['332710'], processTags: ['cnc-machining'] },
+  mustHaveCertificates: [{ standardId: 'iatf-16949-2016' }],
+  location: { ...QUERETARO, radiusKm: 300 },
+  volume: { unit: 'units-per-month', amountPerMonth: 2000 },
+  deadline: inWeeks(3),
+  visibility,
+});
+
+async function openRequirement(token: string, body: unknown): Promise<string> {
+  const r = await json<{ id: string }>(await fetch(`${matching}/requirements`, call(token, body)), 201);
+  await json(await fetch(`${matching}/requirements/${r.id}/open`, call(token)), 200);
+  return r.id;
+}
+
+/** Polls a GET through the gateway until `done` holds (registry events reach matching asynchronously). */
+async function getUntil<T>(token: string, url: string, done: (body: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const body = await json<T>(await fetch(url, call(token, undefined, 'GET')), 200);
+    if (done(body) || Date.now() > deadline) return body;
+    await sleep(200);
+  }
+}
+
+interface Opportunities {
+  items: Array<{
+    requirement: { id: string };
+    status: string;
+    gaps: Array<{ constraint: string; fix: string }>;
+  }>;
+}
+interface Roadmap {
+  upgrades: Array<{
+    upgrade: { kind: string; standardId?: string };
+    opens: { alone: number };
+    requirements: Array<{ requirementId: string; alone: boolean }>;
+  }>;
+}
+
+describe('journey 2, supplier half: an SME sees its opportunities and its upgrading roadmap', () => {
+  it('lists what it qualifies and nearly qualifies for, and ranks the missing certificate first', async () => {
+    const sme = await machiningSupplier(
+      'Maquinados Sin IATF',
+      { lat: 20.6, lon: -100.35, stateCode: '22' },
+      false,
+    );
+    const buyer = await signup('buyer', 'Armadora Demo');
+    const ids = [
+      await openRequirement(buyer.accessToken, requirementBody('Soportes para asiento')),
+      await openRequirement(buyer.accessToken, requirementBody('Carcasas de bomba')),
+    ];
+    const qualifyingBody = { ...requirementBody('Bujes sin certificación'), mustHaveCertificates: [] };
+    const qualifying = await openRequirement(buyer.accessToken, qualifyingBody);
+
+    const opportunities = await getUntil<Opportunities>(
+      sme.accessToken,
+      `${matching}/opportunities`,
+      (o) => o.items.length >= 3,
+    );
+    const status = new Map(opportunities.items.map((o) => [o.requirement.id, o]));
+    expect(status.get(qualifying)?.status).toBe('qualifying');
+    for (const id of ids) {
+      expect(status.get(id)?.status).toBe('near-miss');
+      expect(status.get(id)?.gaps.map((g) => g.constraint)).toEqual(['certificate']);
+    }
+
+    const roadmap = await json<Roadmap>(
+      await fetch(`${matching}/insights/upgrades`, call(sme.accessToken, undefined, 'GET')),
+      200,
+    );
+    // Journey 1's requirement in this stack asks for IATF 16949 too: the certificate opens it as well.
+    const first = roadmap.upgrades[0]!;
+    expect(first.upgrade).toMatchObject({ kind: 'certificate', standardId: 'iatf-16949-2016' });
+    const opened = first.requirements.filter((r) => r.alone).map((r) => r.requirementId);
+    expect(opened).toEqual(expect.arrayContaining(ids));
+    expect(opened).not.toContain(qualifying);
+    expect(first.opens.alone).toBe(opened.length);
+
+    // A buyer has no opportunities: the supplier side is for suppliers and bureaus (403, in the caller's language).
+    const refused = await fetch(`${matching}/opportunities`, call(buyer.accessToken, undefined, 'GET', 'es'));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+  }, 90_000);
+});
+
+interface MembersFit {
+  fit: Array<{ supplierId: string }>;
+  nearFit: Array<{ supplierId: string; gaps: Array<{ constraint: string }> }>;
+}
+interface Application {
+  id: string;
+  supplierId: string;
+  bureauId: string | null;
+}
+
+describe('journey 3: a bureau sees which members fit, applies for two and sees its commission', () => {
+  it('brokers an award under the mandate terms', async () => {
+    const bureau = await signup('bureau', 'Bolsa de Subcontratación del Bajío');
+    const members = [
+      await machiningSupplier('Miembro Uno', { lat: 20.6, lon: -100.4, stateCode: '22' }, true),
+      await machiningSupplier('Miembro Dos', { lat: 20.55, lon: -100.3, stateCode: '22' }, true),
+      await machiningSupplier('Miembro Tres', { lat: 20.7, lon: -100.45, stateCode: '22' }, false),
+    ];
+    for (const m of members)
+      await json(
+        await fetch(
+          `${registry}/mandates`,
+          call(m.accessToken, {
+            bureauOrgId: bureau.organization.id,
+            scopes: ['view', 'apply', 'message'],
+            commission: { basisPoints: 350 },
+          }),
+        ),
+        201,
+      );
+    const buyer = await signup('buyer', 'Tier-1 Asientos');
+    const id = await openRequirement(buyer.accessToken, requirementBody('Soportes vía bolsa', 'bureaus'));
+
+    const [one, two, three] = members.map((m) => m.organization.id) as [string, string, string];
+    const fit = await getUntil<MembersFit>(
+      bureau.accessToken,
+      `${matching}/requirements/${id}/members-fit`,
+      (f) => f.fit.length === 2 && f.nearFit.length === 1,
+    );
+    expect(fit.fit.map((f) => f.supplierId).sort()).toEqual([one, two].sort());
+    expect(fit.nearFit[0]).toMatchObject({ supplierId: three, gaps: [{ constraint: 'certificate' }] });
+
+    const quote = (amountMinor: number) => ({
+      price: { amountMinor, currency: 'MXN' },
+      leadTimeDays: 28,
+      notes: 'PPAP nivel 3 incluido',
+    });
+    const applications: Application[] = [];
+    for (const [supplierId, amount] of [
+      [one, 1_000_000_00],
+      [two, 1_100_000_00],
+    ] as const)
+      applications.push(
+        await json<Application>(
+          await fetch(
+            `${matching}/requirements/${id}/applications`,
+            call(bureau.accessToken, { supplierId, quote: quote(amount) }),
+          ),
+          201,
+        ),
+      );
+    expect(applications.map((a) => a.bureauId)).toEqual([bureau.organization.id, bureau.organization.id]);
+
+    const deal = await json<{
+      id: string;
+      commission: { basisPoints: number; amount: { amountMinor: number } };
+    }>(
+      await fetch(`${matching}/applications/${applications[0]!.id}/award`, call(buyer.accessToken, {})),
+      201,
+    );
+    // 3.5 % of MXN 1,000,000.00 = MXN 35,000.00.
+    expect(deal.commission).toMatchObject({ basisPoints: 350, amount: { amountMinor: 35_000_00 } });
+    const seen = await json<{
+      items: Array<{ id: string; commission: { amount: { amountMinor: number } } | null }>;
+    }>(await fetch(`${matching}/deals`, call(bureau.accessToken, undefined, 'GET')), 200);
+    expect(seen.items.map((d) => d.id)).toEqual([deal.id]);
+    const other = await json<Application>(
+      await fetch(
+        `${matching}/applications/${applications[1]!.id}`,
+        call(bureau.accessToken, undefined, 'GET'),
+      ),
+      200,
+    );
+    expect(other).toMatchObject({ state: 'rejected' });
   }, 90_000);
 });
