@@ -14,12 +14,13 @@ import {
   type Certificate,
   type FacilitySetItem,
   type SignupOrgType,
-  type TierIndustry,
   type VinculoClient,
 } from '@vinculo/sdk';
+import { BUYERS } from './buyers.js';
 import { loadRetc, type SupplierGroup } from './data.js';
 import { minimalPdf } from './pdf.js';
 import { forEachLimited } from './pool.js';
+import { matchSummary, seedRequirements } from './post-requirements.js';
 import { synthesize, type BuyerRef } from './synth.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -39,7 +40,14 @@ const RATE_LIMIT_HINT =
 class RateLimited extends Error {}
 
 type Kind =
-  'organizations' | 'profiles' | 'facilities' | 'trackRecord' | 'certificates' | 'documents' | 'mandates';
+  | 'organizations'
+  | 'profiles'
+  | 'facilities'
+  | 'trackRecord'
+  | 'certificates'
+  | 'documents'
+  | 'mandates'
+  | 'requirements';
 const counts: Record<Kind, { created: number; updated: number }> = {
   organizations: { created: 0, updated: 0 },
   profiles: { created: 0, updated: 0 },
@@ -48,6 +56,7 @@ const counts: Record<Kind, { created: number; updated: number }> = {
   certificates: { created: 0, updated: 0 },
   documents: { created: 0, updated: 0 },
   mandates: { created: 0, updated: 0 },
+  requirements: { created: 0, updated: 0 },
 };
 const count = (k: Kind, created: boolean, n = 1): void => {
   counts[k][created ? 'created' : 'updated'] += n;
@@ -114,16 +123,6 @@ async function ensureAccount(type: SignupOrgType, slug: string, orgName: string)
   return { type, name: orgName, email: address, orgId: r.organization.id, client, created: false };
 }
 
-const BUYERS: Array<{ slug: string; name: string; industry: TierIndustry }> = [
-  { slug: 'buyer-automotriz-bajio', name: 'Demo Automotriz Bajío (demo)', industry: 'automotive' },
-  { slug: 'buyer-aeroespacial-queretaro', name: 'Demo Aeroespacial Querétaro (demo)', industry: 'aerospace' },
-  { slug: 'buyer-electronica-jalisco', name: 'Demo Electrónica Jalisco (demo)', industry: 'electronics' },
-  {
-    slug: 'buyer-dispositivos-medicos-bc',
-    name: 'Demo Dispositivos Médicos Baja California (demo)',
-    industry: 'medical',
-  },
-];
 const BUREAUS = [
   { slug: 'bureau-canacintra', name: 'Bolsa de Subcontratación CANACINTRA Demo', states: ['22', '11', '14'] },
   { slug: 'bureau-nuevo-leon', name: 'Bolsa de Subcontratación Nuevo León Demo', states: ['19', '05'] },
@@ -347,6 +346,32 @@ async function main(): Promise<void> {
       (g) => seedExtras(g, loaded.get(g.key)!, bureauIds, membership),
     );
   }
+  // Requirements last, once the suppliers are in: opening them is what the matching demo starts from.
+  let requirements: Awaited<ReturnType<typeof seedRequirements>> | undefined;
+  let matchRows: Awaited<ReturnType<typeof matchSummary>> = [];
+  let matchError: string | undefined;
+  if (!limited) {
+    try {
+      requirements = await seedRequirements(
+        BUYERS.map((b, i) => ({ slug: b.slug, orgId: buyers[i]!.orgId, client: buyers[i]!.client })),
+        GATEWAY,
+      );
+      const c = requirements.counts;
+      count('requirements', true, c.created + c.reissued);
+      count('requirements', false, c.opened + c.alreadyOpen + c.leftAsIs);
+    } catch (err) {
+      if (err instanceof RateLimited || (isVinculoApiError(err) && err.status === 429))
+        limited = err instanceof RateLimited ? err : new RateLimited((err as Error).message);
+      else failures.push(`requirements: ${(err as Error).message}`);
+    }
+    if (requirements) {
+      try {
+        matchRows = await matchSummary(requirements.posted, requirements.clients);
+      } catch (err) {
+        matchError = (err as Error).message;
+      }
+    }
+  }
   mkdirSync(dirname(SESSIONS_FILE), { recursive: true });
   writeFileSync(SESSIONS_FILE, `${JSON.stringify(sessions)}\n`, { mode: 0o600 });
   if (limited) {
@@ -391,9 +416,31 @@ async function main(): Promise<void> {
       ]),
     ]),
   );
+  if (requirements) {
+    const c = requirements.counts;
+    const open = requirements.posted.filter((p) => p.state === 'open').length;
+    console.log(
+      `\nrequirements: ${open} of ${requirements.posted.length} demo requirements open — ${c.created} posted, ${c.reissued} posted again (the earlier one's deadline had passed), ${c.opened} drafts opened, ${c.alreadyOpen} already open, ${c.leftAsIs} left as they are (awarded, cancelled or closed by the buyer)`,
+    );
+    if (matchError) console.log(`matches: could not read them (${matchError})`);
+    else if (matchRows.length > 0) {
+      const totals = matchRows.map((m) => m.total).sort((a, b) => a - b);
+      const empty = matchRows.filter((m) => m.total === 0);
+      console.log(
+        `matches now: candidates per open requirement min ${totals[0]}, median ${totals[Math.floor(totals.length / 2)]}, max ${totals[totals.length - 1]}; near misses on ${matchRows.filter((m) => m.nearMisses > 0).length} of ${matchRows.length}`,
+      );
+      if (empty.length > 0)
+        console.log(
+          `  ${empty.length} without candidates yet — matching may still be applying the registry's events; the matches fill in as it catches up:\n  ${empty
+            .slice(0, 5)
+            .map((m) => m.demo.title)
+            .join('\n  ')}`,
+        );
+    }
+  }
   if (failures.length > 0) {
     console.error(
-      `\n${failures.length} suppliers failed; first ones:\n  ${failures.slice(0, 10).join('\n  ')}`,
+      `\n${failures.length} failed (suppliers, or the requirements step); first ones:\n  ${failures.slice(0, 10).join('\n  ')}`,
     );
     process.exitCode = 1;
   }

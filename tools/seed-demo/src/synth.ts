@@ -123,6 +123,8 @@ export function synthesize(
   group: SupplierGroup,
   ownerEmail: string,
   buyers: readonly BuyerRef[],
+  /** The seeding day (YYYY-MM-DD): certificates are dated back from it, so a demo seeded any year is current. */
+  today: string = new Date().toISOString().slice(0, 10),
 ): SyntheticSupplier {
   const rng = rngFor(group.key);
   const main = group.establishments[0]!;
@@ -210,7 +212,7 @@ export function synthesize(
   return {
     profile,
     trackRecord: trackRecordFor(rng, group, tagsEs, industries, buyers),
-    certificates: certificatesFor(rng, group, industries),
+    certificates: certificatesFor(rng, group, industries, today),
     employees,
   };
 }
@@ -250,6 +252,7 @@ function certificatesFor(
   rng: Rng,
   group: SupplierGroup,
   industries: readonly TierIndustry[],
+  today: string,
 ): SyntheticSupplier['certificates'] {
   const main = group.establishments[0]!;
   const manufacturing = /^3[1-3]/.test(main.scian);
@@ -262,9 +265,12 @@ function certificatesFor(
   if (rng.chance(0.25)) wanted.push('iso-14001-2015');
   const chosen = wanted.slice(0, rng.int(0, 2));
   return chosen.map((standardId, i) => {
-    const y = rng.int(2023, 2025);
-    const from = `${y}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
-    const to = `${y + 3}${from.slice(4)}`;
+    // Issued 1–30 months before the seeding day, valid three years: every certificate is current when seeded
+    // and for at least half a year after, whatever the year (fixed dates would expire the demo over time).
+    const issued = new Date(`${today}T00:00:00Z`);
+    issued.setUTCDate(issued.getUTCDate() - rng.int(30, 900));
+    const from = issued.toISOString().slice(0, 10);
+    const to = `${Number(from.slice(0, 4)) + 3}${from.slice(4) === '-02-29' ? '-02-28' : from.slice(4)}`;
     const number = `DEMO-${standardId.split('-').slice(0, 2).join('').toUpperCase()}-${group.slug.slice(-5).toUpperCase()}-${i + 1}`;
     const issuingBody = rng.pick(ISSUERS);
     return {
