@@ -72,4 +72,34 @@ describe('supplier index', () => {
     await eventually(() => Promise.resolve(index.nameOf(supplier.id) === 'Renombrado'));
     expect(index.size).toBe(2);
   });
+
+  it('keeps a ranked result for a cache key only while no supplier changes', async () => {
+    const first = index.match(requirement, { limit: 10 }, 'req-1');
+    expect(index.match(requirement, { limit: 10 }, 'req-1')).toBe(first);
+    expect(index.match(requirement, { limit: 10 })).not.toBe(first);
+
+    const newcomer = supplierSnapshot({ name: 'Recién certificado' });
+    await h.publish(
+      registryEvent(
+        'registry.certification.added',
+        { type: 'certification', id: certificationSnapshot(newcomer.id).id, version: 1 },
+        certificationSnapshot(newcomer.id),
+      ),
+    );
+    await h.publish(
+      registryEvent(
+        'registry.supplier.registered',
+        { type: 'supplier', id: newcomer.id, version: 1 },
+        newcomer,
+      ),
+    );
+    await eventually(() => Promise.resolve(index.nameOf(newcomer.id)));
+    const after = index.match(requirement, { limit: 10 }, 'req-1');
+    expect(after).not.toBe(first);
+    expect(after.candidates.map((c) => c.supplierId)).toContain(newcomer.id);
+    expect(first.candidates.map((c) => c.supplierId)).not.toContain(newcomer.id);
+
+    await index.build();
+    expect(index.match(requirement, { limit: 10 }, 'req-1')).not.toBe(after);
+  });
 });

@@ -297,12 +297,21 @@ export async function getMatches(d: RequirementDeps, id: string, q: MatchesQuery
     await d.requirements.buyerName(d.db, row.buyer_org_id),
     evaluatedOn,
   );
-  const result = d.index.match(requirement, {
-    weights,
-    limit: q.limit,
-    offset: q.offset,
-    nearMissLimit: q.nearMisses,
-  });
+  // The requirement's version changes with its content; the buyer's name and the day are part of the input.
+  const result = d.index.match(
+    requirement,
+    { weights, limit: q.limit, offset: q.offset, nearMissLimit: q.nearMisses },
+    JSON.stringify([
+      row.id,
+      row.version,
+      evaluatedOn,
+      requirement.buyerName,
+      weights,
+      q.limit,
+      q.offset,
+      q.nearMisses,
+    ]),
+  );
   const name = (supplierId: string) => d.index.nameOf(supplierId) ?? null;
   return {
     requirementId: row.id,

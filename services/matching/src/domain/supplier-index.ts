@@ -72,7 +72,12 @@ export interface SupplierIndex {
   build(): Promise<{ suppliers: number; ms: number }>;
   /** Reloads these suppliers from the read model (committed rows) and upserts or removes them. */
   refresh(ids: readonly string[]): Promise<void>;
-  match(requirement: EngineRequirement, options?: MatchOptions): MatchResult;
+  /**
+   * Ranks the index for a requirement. With a `cacheKey` (which must identify the requirement's content, the
+   * evaluation day and the options), the result is kept until the index changes: a buyer paging or refreshing
+   * the same requirement costs no re-ranking while no supplier changed.
+   */
+  match(requirement: EngineRequirement, options?: MatchOptions, cacheKey?: string): MatchResult;
   /** These suppliers' standing, score and gaps for one requirement, in one engine call (the supplier side). */
   evaluate(
     requirement: EngineRequirement,
@@ -85,10 +90,30 @@ export interface SupplierIndex {
 }
 
 const PAGE = 5_000;
+/** Ranked results kept per index state; a result is ~30 KB, so this bounds the cache near 15 MB. */
+const CACHED_RESULTS = 500;
 
 export function createSupplierIndex(db: Kysely<MatchingDb>): SupplierIndex {
   let index: MatchIndex = createIndex([]);
   let names = new Map<string, string>();
+  // Results are valid for one state of the index: its generation (bumped by build) and its version (bumped by
+  // every upsert and remove). Map order is recency: a hit moves to the end, the oldest is evicted first.
+  let generation = 0;
+  const results = new Map<string, MatchResult>();
+  const cachedMatch = (requirement: EngineRequirement, options?: MatchOptions, cacheKey?: string) => {
+    if (cacheKey === undefined) return match(index, requirement, options);
+    const key = `${generation}:${index.version}:${cacheKey}`;
+    const hit = results.get(key);
+    if (hit) {
+      results.delete(key);
+      results.set(key, hit);
+      return hit;
+    }
+    const result = match(index, requirement, options);
+    results.set(key, result);
+    if (results.size > CACHED_RESULTS) results.delete(results.keys().next().value as string);
+    return result;
+  };
   return {
     async build() {
       const started = performance.now();
@@ -106,6 +131,8 @@ export function createSupplierIndex(db: Kysely<MatchingDb>): SupplierIndex {
       }
       index = fresh;
       names = freshNames;
+      generation++;
+      results.clear();
       return { suppliers: fresh.size, ms: Math.round(performance.now() - started) };
     },
     async refresh(ids) {
@@ -123,7 +150,7 @@ export function createSupplierIndex(db: Kysely<MatchingDb>): SupplierIndex {
         names.delete(id);
       }
     },
-    match: (requirement, options) => match(index, requirement, options),
+    match: cachedMatch,
     evaluate: (requirement, ids, options) => evaluateSuppliers(index, requirement, ids, options),
     nameOf: (id) => names.get(id),
     get size() {
