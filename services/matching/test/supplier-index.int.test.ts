@@ -79,12 +79,9 @@ describe('supplier index', () => {
     expect(index.match(requirement, { limit: 10 })).not.toBe(first);
 
     const newcomer = supplierSnapshot({ name: 'Recién certificado' });
+    const cert = certificationSnapshot(newcomer.id);
     await h.publish(
-      registryEvent(
-        'registry.certification.added',
-        { type: 'certification', id: certificationSnapshot(newcomer.id).id, version: 1 },
-        certificationSnapshot(newcomer.id),
-      ),
+      registryEvent('registry.certification.added', { type: 'certification', id: cert.id, version: 1 }, cert),
     );
     await h.publish(
       registryEvent(
