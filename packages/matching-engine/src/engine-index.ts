@@ -101,11 +101,13 @@ export function supplierText(s: EngineSupplier): string[] {
     const t = processTag(id);
     if (t) parts.push(t.es, t.en);
   }
-  for (const r of s.trackRecord) {
-    parts.push(r.title);
-    if (r.description) parts.push(r.description);
-  }
-  return tokenize(parts.join(' \n '));
+  const out = tokenize(parts.join(' \n '));
+  // A past contract counts each of its words once: its title, description and item lines are mostly copies of
+  // one another (the same object restated per field and per item), so repeating a word there is not evidence.
+  // Across contracts the counts add up, so a word's frequency is the number of contracts that mention it: how
+  // often the supplier has done that kind of work, which is what the text criterion should reward.
+  for (const r of s.trackRecord) out.push(...new Set(tokenize(`${r.title} \n ${r.description ?? ''}`)));
+  return out;
 }
 
 export function supplierCodes(s: EngineSupplier): string[] {
@@ -150,6 +152,8 @@ export class MatchIndex {
   private readonly cellsOf: (number[] | undefined)[] = [];
   private readonly buyerKeysOf: (string[] | undefined)[] = [];
 
+  /** Live suppliers with an audit score: while none has one, qualification is neutral for everyone. */
+  qualifiedCount = 0;
   /** Bumped by every change; caches of derived sets compare it to know they are stale. */
   version = 0;
   /** Hard-constraint sets that depend only on the index and the query's parameters (e.g. a certificate on a date). */
@@ -253,6 +257,7 @@ export class MatchIndex {
     col.sme[doc] = s.sizeClass === null ? -1 : SME_CLASSES.has(s.sizeClass) ? 1 : 0;
     col.qualification[doc] =
       typeof s.qualification === 'number' ? Math.min(1, Math.max(0, s.qualification)) : Number.NaN;
+    if (typeof s.qualification === 'number') this.qualifiedCount++;
     if (s.capacity) {
       let unit = this.units.get(s.capacity.unit);
       if (unit === undefined) this.units.set(s.capacity.unit, (unit = this.units.size));
@@ -278,6 +283,7 @@ export class MatchIndex {
     if (doc === undefined) return false;
     this.version++;
     this.ordinalOf.delete(id);
+    if (typeof this.docs[doc]?.supplier.qualification === 'number') this.qualifiedCount--;
     for (const k of this.keysOf[doc] ?? []) this.sets.get(k)?.delete(doc);
     for (const c of this.cellsOf[doc] ?? []) {
       const cell = this.grid.get(c);

@@ -57,6 +57,8 @@ const NEUTRAL = 0.5;
 /** How many near-miss suppliers (most relevant first) are scored in full before the best are kept. */
 const NEAR_MISS_POOL = 200;
 const SYNONYM_WEIGHT = 0.5;
+/** Far above the rounding error of a sum of a dozen terms in 0..1, far below any meaningful score gap. */
+const BOUND_SLACK = 1e-9;
 const DECLARED_CERT_VALUE = 0.6;
 const OVERQUALIFIED_TIER_VALUE = 0.8;
 /** Years after which a supplier's latest contract counts for 1/e of a current one. */
@@ -186,17 +188,26 @@ function buildCapabilityFit(
   const fit = index.scratch(2);
   const parts = (codes.length > 0 ? 1 : 0) + (tags.length > 0 ? 1 : 0);
   if (codes.length > 0) {
-    const scian = index.scratch(3);
+    // The deepest prefix held decides: fit = (matched digits / digits) / parts, kept as the maximum over the
+    // code's prefixes (dividing by `parts` is monotone, so the maximum is the same as dividing afterwards).
     for (const code of codes) {
       const digits = code.replace(/\D/g, '').slice(0, 6);
       for (let n = 2; n <= digits.length; n++) {
-        const v = n / digits.length;
-        index.set(`scian:${digits.slice(0, n)}`)?.forEach((d) => {
-          if ((scian[d] as number) < v) scian[d] = v;
-        });
+        const v = n / digits.length / parts;
+        const set = index.set(`scian:${digits.slice(0, n)}`);
+        if (!set) continue;
+        const words = set.words;
+        for (let wi = 0; wi < words.length; wi++) {
+          let w = words[wi] as number;
+          while (w !== 0) {
+            const t = w & -w;
+            w ^= t;
+            const d = (wi << 5) + 31 - Math.clz32(t);
+            if ((fit[d] as number) < v) fit[d] = v;
+          }
+        }
       }
     }
-    for (let d = 0; d < index.capacity; d++) fit[d] = (scian[d] as number) / parts;
   }
   if (tags.length > 0) {
     const share = 1 / tags.length / parts;
@@ -268,6 +279,46 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
         ? NEUTRAL
         : sme
       : NEUTRAL;
+}
+
+/**
+ * An upper bound of the score of any supplier for this query, cheap enough to test before computing its
+ * criteria (MaxScore-style pruning): capability, text, codes, track record and buyer history are read from
+ * their arrays as in `values`; certificates, distance and recency are taken at 1 and every other criterion at
+ * the most it can be for this query (neutral when the query does not engage it). Summed in another order
+ * than `total`, so callers compare it with `BOUND_SLACK` of margin.
+ */
+function boundFn(ctx: QueryContext): (d: number) => number {
+  const r = ctx.req;
+  const wv = ctx.weightVector;
+  const col = ctx.index.columns;
+  const at = (i: number, v: number): number => (wv[i] as number) * v;
+  const constant =
+    at(3, ctx.certs.length > 0 ? 1 : NEUTRAL) +
+    at(4, r.maxTier ? 1 : NEUTRAL) +
+    at(5, r.location ? 1 : NEUTRAL) +
+    at(6, r.volume ? 1 : NEUTRAL) +
+    (ctx.buyerCounts ? 0 : at(8, NEUTRAL)) +
+    at(9, 1) +
+    at(10, ctx.index.qualifiedCount > 0 ? 1 : NEUTRAL) +
+    at(11, r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only' ? 1 : NEUTRAL);
+  const [w0, w1, w2, w7, w8] = [wv[0], wv[1], wv[2], wv[7], wv[8]] as number[];
+  const { capFit, textScores, codeScores, textMax, codeMax, trackDen, buyerDen, buyerCounts } = ctx;
+  const codeNone = codeScores.length === 0 ? NEUTRAL : 0;
+  const logTrack = col.logTrack;
+  return (d) => {
+    let b =
+      constant +
+      (w0 as number) * (capFit !== undefined ? (capFit[d] as number) : NEUTRAL) +
+      (w1 as number) * (textMax > 0 ? (textScores[d] as number) / textMax : 0) +
+      (w2 as number) * (codeMax > 0 ? (codeScores[d] as number) / codeMax : codeNone) +
+      (w7 as number) * (trackDen > 0 ? (logTrack[d] as number) / trackDen : 0);
+    if (buyerCounts !== undefined) {
+      const n = buyerCounts[d] as number;
+      if (n > 0 && buyerDen > 0) b += (w8 as number) * (Math.log1p(n) / buyerDen);
+    }
+    return b;
+  };
 }
 
 function total(ctx: QueryContext, v: Float64Array): number {
@@ -789,6 +840,8 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
   const before = byId(index);
   const top = new TopK(offset + limit, before);
   const costly = ctx.certs.length > 0 || r.location != null;
+  const bound = boundFn(ctx);
+  const docs = index.docs;
   let count = 0;
   const words = candidates.words;
   for (let wi = 0; wi < words.length; wi++) {
@@ -797,13 +850,18 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
       const t = w & -w;
       w ^= t;
       const d = (wi << 5) + 31 - Math.clz32(t);
-      if (!index.docs[d]) continue;
+      if (docs[d] === undefined) continue;
       count++;
-      if (costly) {
-        // Certificates and distance cost a scan and a trigonometric distance: skip them when even their
-        // best values could not lift the supplier onto the page.
-        values(ctx, d, v, true);
-        if (total(ctx, v) < top.threshold) continue;
+      const threshold = top.threshold;
+      if (threshold > Number.NEGATIVE_INFINITY) {
+        // A supplier whose bound cannot reach the page is counted and skipped without computing its criteria.
+        if (bound(d) + BOUND_SLACK < threshold) continue;
+        if (costly) {
+          // Certificates and distance cost a scan and a trigonometric distance: skip them when even their
+          // best values could not lift the supplier onto the page.
+          values(ctx, d, v, true);
+          if (total(ctx, v) < threshold) continue;
+        }
       }
       values(ctx, d, v);
       top.push(d, total(ctx, v));
@@ -820,6 +878,7 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
     const nearTop = new TopK(nearMissLimit, before);
     near.forEach((d) => {
       if (!index.docs[d]) return;
+      if (bound(d) + BOUND_SLACK < nearTop.threshold) return;
       values(ctx, d, v);
       nearTop.push(d, total(ctx, v));
     });

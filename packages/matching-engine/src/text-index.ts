@@ -18,8 +18,16 @@ class Posting {
   docs = new Int32Array(4);
   tfs = new Float64Array(4);
   n = 0;
+  /**
+   * Each entry's BM25 term-frequency part, tf / (tf + k1 (1 - b + b len / avgLen)), for the average length
+   * `impactAvg`: a query then costs one multiply-add per posting. Recomputed (in the scoring pass) when the
+   * list or the average length has changed since, so scores are exactly those of the formula.
+   */
+  impacts = new Float64Array(0);
+  impactAvg = Number.NaN;
 
   push(doc: number, tf: number): void {
+    this.impactAvg = Number.NaN;
     if (this.n === this.docs.length) {
       const docs = new Int32Array(this.n * 2);
       docs.set(this.docs);
@@ -35,6 +43,7 @@ class Posting {
 
   /** Keeps the entries for which `keep(doc)` holds, in order; returns how many were dropped. */
   retain(keep: (doc: number) => boolean): number {
+    this.impactAvg = Number.NaN;
     let w = 0;
     for (let i = 0; i < this.n; i++) {
       const d = this.docs[i] as number;
@@ -66,6 +75,8 @@ export class TextIndex {
   private docLen = new Float64Array(1024);
   private readonly alive = new Bitset();
   private liveDocs = 0;
+  /** Zero between calls of `add`, which counts a document's term frequencies in it. */
+  private tfScratch = new Uint32Array(1024);
   private totalLen = 0;
 
   constructor(private readonly params: Bm25Params = DEFAULT_BM25) {}
@@ -79,7 +90,9 @@ export class TextIndex {
     // A reused ordinal still has dead postings, which would come back to life with it: purge them first.
     const stale = this.docTerms[doc];
     if (stale) for (const id of stale) this.purge(id, doc);
-    const tf = new Map<number, number>();
+    // Term frequencies counted in a reused array indexed by term id, the distinct ids in first-seen order.
+    const seen: number[] = [];
+    let counts = this.tfScratch;
     for (const t of tokens) {
       let id = this.termIds.get(t);
       if (id === undefined) {
@@ -90,15 +103,22 @@ export class TextIndex {
         this.df.push(0);
         this.deadInPosting.push(0);
       }
-      tf.set(id, (tf.get(id) ?? 0) + 1);
+      if (id >= counts.length) {
+        const next = new Uint32Array(Math.max(id + 1, counts.length * 2));
+        next.set(counts);
+        this.tfScratch = counts = next;
+      }
+      if (counts[id] === 0) seen.push(id);
+      counts[id] = (counts[id] as number) + 1;
     }
-    const ids = new Uint32Array(tf.size);
-    const tfs = new Uint16Array(tf.size);
-    let i = 0;
-    for (const [id, n] of tf) {
+    const ids = new Uint32Array(seen.length);
+    const tfs = new Uint16Array(seen.length);
+    for (let i = 0; i < seen.length; i++) {
+      const id = seen[i] as number;
+      const n = counts[id] as number;
+      counts[id] = 0;
       ids[i] = id;
       tfs[i] = Math.min(n, 0xffff);
-      i++;
       (this.postings[id] as Posting).push(doc, n);
       this.df[id] = (this.df[id] as number) + 1;
     }
@@ -174,22 +194,36 @@ export class TextIndex {
       const w = weight * Math.log(1 + (this.liveDocs - df + 0.5) / (df + 0.5)) * (k1 + 1);
       const p = this.postings[id] as Posting;
       const docs = p.docs;
-      const tfs = p.tfs;
       const n = p.n;
+      if (p.impactAvg !== avg) {
+        // Stale impacts (the list or the average length changed): recompute them while scoring.
+        if (p.impacts.length < n) p.impacts = new Float64Array(p.docs.length);
+        const impacts = p.impacts;
+        const tfs = p.tfs;
+        for (let i = 0; i < n; i++) {
+          const d = docs[i] as number;
+          const tf = tfs[i] as number;
+          const x = tf / (tf + c0 + c1 * (docLen[d] as number));
+          impacts[i] = x;
+          if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) !== 0)
+            scores[d] = (scores[d] as number) + w * x;
+        }
+        p.impactAvg = avg;
+        continue;
+      }
+      const impacts = p.impacts;
       if (this.deadInPosting[id] === 0) {
         // No removed document in this list: skip the liveness test.
         for (let i = 0; i < n; i++) {
           const d = docs[i] as number;
-          const tf = tfs[i] as number;
-          scores[d] = (scores[d] as number) + (w * tf) / (tf + c0 + c1 * (docLen[d] as number));
+          scores[d] = (scores[d] as number) + w * (impacts[i] as number);
         }
         continue;
       }
       for (let i = 0; i < n; i++) {
         const d = docs[i] as number;
         if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) === 0) continue;
-        const tf = tfs[i] as number;
-        scores[d] = (scores[d] as number) + (w * tf) / (tf + c0 + c1 * (docLen[d] as number));
+        scores[d] = (scores[d] as number) + w * (impacts[i] as number);
       }
     }
   }
