@@ -278,6 +278,8 @@ export function toEngineRequirement(
   };
 }
 
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 export interface MatchesQuery {
   limit: number;
   offset: number;
@@ -320,16 +322,23 @@ export async function getMatches(d: RequirementDeps, id: string, q: MatchesQuery
     total: result.total,
     limit: q.limit,
     offset: q.offset,
+    // Six decimals are plenty to read and re-sort, and halve the page's bytes (a page is ~30 explained
+    // suppliers); each entry's weight is the request's, listed once in `weights`.
     candidates: result.candidates.map((c) => ({
       supplierId: c.supplierId,
       name: name(c.supplierId),
-      score: c.score,
-      explanation: c.explanation.map((e) => ({ ...e })),
+      score: round6(c.score),
+      explanation: c.explanation.map((e) => ({
+        criterion: e.criterion,
+        value: round6(e.value),
+        contribution: round6(e.contribution),
+        note: e.note,
+      })),
     })),
     nearMisses: result.nearMisses.map((n) => ({
       supplierId: n.supplierId,
       name: name(n.supplierId),
-      score: n.score,
+      score: round6(n.score),
       gaps: n.failed.map((g) => ({ ...g })),
     })),
   };

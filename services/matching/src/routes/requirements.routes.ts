@@ -154,10 +154,11 @@ const MatchesQuery = Type.Object(
 );
 
 const Explanation = Type.Object({
-  criterion: Type.String(),
-  weight: Type.Number(),
-  value: Type.Number(),
-  contribution: Type.Number(),
+  criterion: Type.String({ description: 'its weight is the one in `weights`' }),
+  value: Type.Number({ description: 'normalised to 0..1 (six decimals)' }),
+  contribution: Type.Number({
+    description: 'weight × value / sum of weights (six decimals): they add up to the score',
+  }),
   note: Type.String(),
 });
 const Gap = Type.Object({ constraint: Type.String(), gap: Type.String(), fix: Type.String() });
