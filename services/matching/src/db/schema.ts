@@ -2,6 +2,7 @@
 import type { CertificationSnapshot, MandateSnapshot, SupplierSnapshot } from '@vinculo/contracts';
 import type { EventTables } from '@vinculo/service-kit/events';
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { SupplierRecord } from './read-model.repository.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** jsonb: read as the parsed value, written as JSON text (pg would send a JS array as a PostgreSQL array). */
@@ -141,7 +142,29 @@ export type Invitation = Selectable<InvitationsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type Deal = Selectable<DealsTable>;
 
+/** Freshness (migrations/0005_freshness.sql): a supplier's change still to re-evaluate, with its state before. */
+export interface SupplierRematchTable {
+  supplier_id: string;
+  before: ColumnType<SupplierRecord | null, string | null, string | null>;
+  trigger: string;
+  /** bigint: pg hands it over as a string. */
+  stamp: Generated<string>;
+  requested_at: Generated<Date>;
+}
+
+/** Each (requirement, supplier) announced by matching.candidate.found, once. */
+export interface CandidateNotificationsTable {
+  requirement_id: string;
+  supplier_id: string;
+  event_id: string;
+  score: number;
+  trigger: string;
+  notified_at: Generated<Date>;
+}
+
 export interface MatchingDb extends EventTables {
+  supplier_rematch: SupplierRematchTable;
+  candidate_notifications: CandidateNotificationsTable;
   requirements: RequirementsTable;
   organizations: OrganizationsTable;
   suppliers: SuppliersTable;

@@ -21,15 +21,7 @@
  * and a BullMQ job (src/jobs) does the evaluation; a sweep picks up rows whose job never ran.
  */
 import { createIndex, evaluateSuppliers, type EngineRequirement } from '@vinculo/matching-engine';
-import {
-  inTransaction,
-  newId,
-  sql,
-  type Executor,
-  type Kysely,
-  type Transaction,
-} from '@vinculo/service-kit/db';
-import type { ColumnType, Generated } from 'kysely';
+import { inTransaction, newId, sql, type Kysely, type Transaction } from '@vinculo/service-kit/db';
 import { loadSuppliers, type SupplierRecord } from '../db/read-model.repository.js';
 import { createRequirementRepository } from '../db/requirements.repository.js';
 import type { MatchingDb, Requirement } from '../db/schema.js';
@@ -37,37 +29,6 @@ import { writeCandidateFound } from '../events/candidate.events.js';
 import { todayInMexico } from './context.js';
 import { toEngineRequirement } from './requirements.js';
 import { toEngineSupplier, type SupplierIndex } from './supplier-index.js';
-
-/** migrations/0005_freshness.sql (declared here until db/schema.ts carries them). */
-interface SupplierRematchTable {
-  supplier_id: string;
-  before: ColumnType<SupplierRecord | null, string | null, string | null>;
-  trigger: string;
-  /** bigint: pg hands it over as a string. */
-  stamp: Generated<string>;
-  requested_at: Generated<Date>;
-}
-
-interface CandidateNotificationsTable {
-  requirement_id: string;
-  supplier_id: string;
-  event_id: string;
-  score: number;
-  trigger: string;
-  notified_at: Generated<Date>;
-}
-
-interface FreshnessDb extends MatchingDb {
-  supplier_rematch: SupplierRematchTable;
-  candidate_notifications: CandidateNotificationsTable;
-}
-
-/** The same connection, typed with the freshness tables (Kysely's table map is only a compile-time view). */
-function withFreshness(db: Kysely<MatchingDb>): Kysely<FreshnessDb>;
-function withFreshness(db: Transaction<MatchingDb>): Transaction<FreshnessDb>;
-function withFreshness(db: Executor<MatchingDb>): Executor<FreshnessDb> {
-  return db;
-}
 
 // ---- the consumer's side: record the intent in the inbox transaction ----------------------------------------
 
@@ -88,7 +49,7 @@ export type PriorState = { pending: true } | { pending: false; record: SupplierR
  * so a job finishing that round concurrently sees the bumped stamp and keeps the row.
  */
 export async function priorState(trx: Transaction<MatchingDb>, supplierId: string): Promise<PriorState> {
-  const pending = await withFreshness(trx)
+  const pending = await trx
     .selectFrom('supplier_rematch')
     .select('stamp')
     .where('supplier_id', '=', supplierId)
@@ -107,7 +68,7 @@ export async function requestRematch(
   prior: PriorState,
 ): Promise<string> {
   const before = !prior.pending && prior.record ? JSON.stringify(prior.record) : null;
-  const row = await withFreshness(trx)
+  const row = await trx
     .insertInto('supplier_rematch')
     .values({ supplier_id: supplierId, before, trigger })
     .onConflict((oc) =>
@@ -180,7 +141,7 @@ function rankedScore(index: SupplierIndex, r: EngineRequirement, supplierId: str
  * Idempotent: a second run finds nothing pending, and a pair is announced once whatever runs concurrently.
  */
 export async function rematchSupplier(d: FreshnessDeps, supplierId: string): Promise<RematchOutcome> {
-  const db = withFreshness(d.db);
+  const db = d.db;
   const round = await db
     .selectFrom('supplier_rematch')
     .select(['before', 'trigger', 'stamp'])
@@ -213,13 +174,13 @@ export async function rematchSupplier(d: FreshnessDeps, supplierId: string): Pro
   }
 
   const finished = await inTransaction(d.db, async (trx) => {
-    const done = await withFreshness(trx)
+    const done = await trx
       .deleteFrom('supplier_rematch')
       .where('supplier_id', '=', supplierId)
       .where('stamp', '=', round.stamp)
       .executeTakeFirst();
     if (Number(done.numDeletedRows) > 0) return true;
-    await withFreshness(trx)
+    await trx
       .updateTable('supplier_rematch')
       .set({ before: current ? JSON.stringify(current) : null })
       .where('supplier_id', '=', supplierId)
@@ -242,7 +203,7 @@ async function announce(
     const row = await requirements.find(trx, requirement.id, { forUpdate: true });
     if (row?.state !== 'open') return false;
     const eventId = newId();
-    const fresh = await withFreshness(trx)
+    const fresh = await trx
       .insertInto('candidate_notifications')
       .values({ requirement_id: row.id, supplier_id: supplierId, event_id: eventId, score, trigger })
       .onConflict((oc) => oc.columns(['requirement_id', 'supplier_id']).doNothing())
@@ -270,7 +231,7 @@ export async function sweepRematches(
   d: FreshnessDeps,
   opts: { olderThanMs: number; limit?: number },
 ): Promise<RematchOutcome[]> {
-  const rows = await withFreshness(d.db)
+  const rows = await d.db
     .selectFrom('supplier_rematch')
     .select('supplier_id')
     .where(sql<boolean>`requested_at < now() - make_interval(secs => ${opts.olderThanMs / 1000})`)
