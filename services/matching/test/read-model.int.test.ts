@@ -57,6 +57,8 @@ describe('read model', () => {
         .executeTakeFirst(),
     );
     expect(position.events_applied).toBeGreaterThanOrEqual(events.length);
+    // The first events on this file's REGISTRY stream: the position is the last one's stream sequence.
+    expect(Number(position.stream_seq)).toBe(events.length);
     const orgs = await db()
       .selectFrom('organizations')
       .selectAll()

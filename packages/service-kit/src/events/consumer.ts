@@ -62,8 +62,11 @@ export interface InboxConsumerOptions<DB, E extends { id: string }>
   log: EventsLogger;
   /** Contract validation, e.g. `validateAnyEvent` or `(v) => validateEvent('registry.org.created', v)`. */
   validate: (value: unknown) => Validation<E>;
-  /** Applies the event; runs inside the transaction that records it in the inbox. Throw to retry. */
-  handle: (event: E, trx: Transaction<DB>) => Promise<void>;
+  /**
+   * Applies the event; runs inside the transaction that records it in the inbox. Throw to retry. `meta.streamSeq`
+   * is the message's stream sequence, for read models that record how far they have followed the stream.
+   */
+  handle: (event: E, trx: Transaction<DB>, meta: { streamSeq: number }) => Promise<void>;
   /** A handler still running after this long counts as a failure and its transaction is rolled back. */
   handlerTimeoutMs?: number;
   /** Messages buffered per pull. */
@@ -179,7 +182,7 @@ export function createInboxConsumer<DB, E extends { id: string }>(
           .returning('event_id')
           .executeTakeFirst();
         if (!fresh) return 'duplicate' as const;
-        await withTimeout(opts.handle(event, trx), handlerTimeoutMs);
+        await withTimeout(opts.handle(event, trx, { streamSeq: m.seq }), handlerTimeoutMs);
         return 'applied' as const;
       });
       if (outcome === 'applied') stats.applied++;

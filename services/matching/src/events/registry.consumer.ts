@@ -104,8 +104,9 @@ export async function applyRegistryEvent(
 }
 
 /**
- * stream_seq is known only to the replay (it reads the messages itself); the kit's inbox consumer does not hand
- * the sequence to its handler, so the durable consumer writes null rather than leave a stale sequence.
+ * stream_seq: the highest REGISTRY stream sequence applied (the durable consumer and the replay both know it).
+ * A redelivered older message never moves it back. An ordered consumer resuming from it (several replicas
+ * following the stream, ARCHITECTURE.md "Events") is the use it is kept for.
  */
 async function recordPosition(
   trx: Transaction<MatchingDb>,
@@ -125,7 +126,7 @@ async function recordPosition(
     })
     .onConflict((oc) =>
       oc.column('consumer').doUpdateSet({
-        stream_seq: streamSeq,
+        stream_seq: sql<number>`greatest(read_model_position.stream_seq, excluded.stream_seq)`,
         last_event_id: event.id,
         last_event_type: event.type,
         last_occurred_at: event.occurredAt,
@@ -233,10 +234,10 @@ export function createRegistryConsumer(opts: RegistryConsumerOptions): InboxCons
     db: withAfterCommit(opts.db, flush),
     log: opts.log,
     validate: validateRegistryEvent,
-    handle: async (event, trx) => {
+    handle: async (event, trx, { streamSeq }) => {
       const changed = supplierChangedBy(event);
       const prior = changed ? await priorState(trx, changed) : undefined;
-      const supplierId = await applyRegistryEvent(trx, event);
+      const supplierId = await applyRegistryEvent(trx, event, { streamSeq });
       if (!supplierId) return;
       pending.add(supplierId);
       if (prior) rematches.set(supplierId, await requestRematch(trx, supplierId, event.type, prior));
