@@ -2,7 +2,7 @@ import { foldText, processTag, satisfies, listCertificationStandards } from '@vi
 import { Bitset } from './bitset.js';
 import { cellOf } from './geo.js';
 import { TextIndex } from './text-index.js';
-import { tokenize } from './tokenize.js';
+import { tokenizeClean } from './tokenize.js';
 import type { EngineSupplier } from './types.js';
 
 /** Per-buyer history of one supplier: how many contracts and the latest one's day number. */
@@ -101,12 +101,12 @@ export function supplierText(s: EngineSupplier): string[] {
     const t = processTag(id);
     if (t) parts.push(t.es, t.en);
   }
-  const out = tokenize(parts.join(' \n '));
+  const out = tokenizeClean(parts.join(' \n '));
   // A past contract counts each of its words once: its title, description and item lines are mostly copies of
   // one another (the same object restated per field and per item), so repeating a word there is not evidence.
   // Across contracts the counts add up, so a word's frequency is the number of contracts that mention it: how
   // often the supplier has done that kind of work, which is what the text criterion should reward.
-  for (const r of s.trackRecord) out.push(...new Set(tokenize(`${r.title} \n ${r.description ?? ''}`)));
+  for (const r of s.trackRecord) out.push(...new Set(tokenizeClean(`${r.title} \n ${r.description ?? ''}`)));
   return out;
 }
 

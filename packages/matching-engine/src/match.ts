@@ -13,7 +13,7 @@ import {
 } from './engine-index.js';
 import { cellInside, cellsWithin, haversineKm } from './geo.js';
 import type { WeightedTerm } from './text-index.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, tokenizeClean } from './tokenize.js';
 import {
   CRITERIA,
   type Candidate,
@@ -82,7 +82,7 @@ function requirementText(r: EngineRequirement): string {
 export function queryTerms(r: EngineRequirement): WeightedTerm[] {
   const text = requirementText(r);
   const counts = new Map<string, number>();
-  for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const t of tokenizeClean(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
   const terms: WeightedTerm[] = [...counts].map(([term, n]) => ({ term, weight: n }));
   const tagIds = new Set([...findProcessTags(text).map((t) => t.id), ...r.capabilities.processTags]);
   const extra = new Set<string>();
@@ -154,7 +154,9 @@ interface QueryContext {
   readonly textScores: Float64Array;
   readonly codeScores: Float64Array;
   textMax: number;
+  /** The divisor of code scores: `codeNormaliser` when some candidate holds a query code, else 0. */
   codeMax: number;
+  readonly codeNormaliser: number;
   readonly capFit: Float64Array | undefined;
   readonly tagIds: readonly string[];
   readonly buyerHistory: Map<number, BuyerHistory> | undefined;
@@ -229,7 +231,11 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
   out[0] = ctx.capFit ? (ctx.capFit[doc] as number) : NEUTRAL;
   out[1] = ctx.textMax > 0 ? (ctx.textScores[doc] as number) / ctx.textMax : 0;
   out[2] =
-    ctx.codeMax > 0 ? (ctx.codeScores[doc] as number) / ctx.codeMax : ctx.codeScores.length ? 0 : NEUTRAL;
+    ctx.codeMax > 0
+      ? Math.min(1, (ctx.codeScores[doc] as number) / ctx.codeMax)
+      : ctx.codeScores.length
+        ? 0
+        : NEUTRAL;
   // certificates
   if (ctx.certs.length === 0) out[3] = NEUTRAL;
   else if (bound) out[3] = 1;
@@ -311,7 +317,7 @@ function boundFn(ctx: QueryContext): (d: number) => number {
       constant +
       (w0 as number) * (capFit !== undefined ? (capFit[d] as number) : NEUTRAL) +
       (w1 as number) * (textMax > 0 ? (textScores[d] as number) / textMax : 0) +
-      (w2 as number) * (codeMax > 0 ? (codeScores[d] as number) / codeMax : codeNone) +
+      (w2 as number) * (codeMax > 0 ? Math.min(1, (codeScores[d] as number) / codeMax) : codeNone) +
       (w7 as number) * (trackDen > 0 ? (logTrack[d] as number) / trackDen : 0);
     if (buyerCounts !== undefined) {
       const n = buyerCounts[d] as number;
@@ -745,6 +751,7 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     codeScores,
     textMax: 0,
     codeMax: 0,
+    codeNormaliser: cq.length > 0 ? codeNormaliser(index, cq) : 0,
     capFit: buildCapabilityFit(index, r.capabilities.scianCodes, tagIds),
     tagIds,
     buyerHistory,
@@ -756,6 +763,24 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     volumeUnit: r.volume ? (index.units.get(r.volume.unit) ?? -1) : -1,
     certs: [...r.mustHaveCertificates, ...r.niceToHaveCertificates],
   };
+}
+
+/**
+ * The codes criterion's normaliser: the BM25 score of a supplier holding each of the query's code terms once, at
+ * the average profile length, and alone in holding it (the largest IDF the index can give). A supplier's value
+ * is its score over that, at most 1. Dividing by the best score among the candidates instead would give a code
+ * that half of them hold the same full weight as a code only one holds; here a code's weight follows the
+ * evidence it carries (its IDF), so a classification shared by most suppliers (a budget line, a broad
+ * category) barely moves the order while a specific product code still does.
+ */
+function codeNormaliser(index: MatchIndex, query: readonly WeightedTerm[]): number {
+  const n = index.codes.size;
+  if (n === 0) return 0;
+  // tf 1 at the average length: tf (k1 + 1) / (tf + k1) = 1, leaving weight × IDF per term.
+  const maxIdf = Math.log(1 + (n - 0.5) / 1.5);
+  let sum = 0;
+  for (const t of query) sum += t.weight * maxIdf;
+  return sum;
 }
 
 /** Normalisers (best text score, most contracts …) over the suppliers being ranked, so values span 0..1. */
@@ -787,7 +812,8 @@ function calibrate(ctx: QueryContext, population: Bitset): void {
   if (ctx.buyerHistory)
     for (const [d, h] of ctx.buyerHistory) if (h.count > buyerMax && population.has(d)) buyerMax = h.count;
   ctx.textMax = textMax;
-  ctx.codeMax = codeMax;
+  // Zero (nobody holds a query code) keeps its meaning: every candidate's value is then 0.
+  ctx.codeMax = codeMax > 0 ? ctx.codeNormaliser : 0;
   ctx.trackMax = trackMax;
   ctx.buyerMax = buyerMax;
   ctx.trackDen = Math.log1p(trackMax);

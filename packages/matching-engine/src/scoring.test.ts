@@ -125,4 +125,26 @@ describe('text criterion over a track record', () => {
     expect(scores.get('copies')).toBe(scores.get('once'));
     expect(scores.get('once')).toBeGreaterThan(scores.get('other') as number);
   });
+
+  it('weighs a classification code by the evidence it carries: one most suppliers hold barely counts', () => {
+    const coded = (code: string): EngineTrackRecord => ({ ...contract('Servicio', null), codes: [code] });
+    const index = createIndex([
+      supplier('a', [coded('3230')]),
+      supplier('b', [coded('3230')]),
+      supplier('c', [coded('3230')]),
+      supplier('d', [coded('6220')]),
+      supplier('e', [coded('5150')]),
+    ]);
+    const codesValue = (code: string, id: string): number => {
+      const r = match(index, { ...requirement, items: [{ description: '', codes: [code] }] }, { limit: 10 });
+      const c = r.candidates.find((x) => x.supplierId === id);
+      return c?.explanation.find((e) => e.criterion === 'codes')?.value ?? Number.NaN;
+    };
+    // Held by one supplier only, once, at the average length: the full value.
+    expect(codesValue('6220', 'd')).toBeCloseTo(1, 12);
+    // Held by three of five: the best holder no longer gets 1 just for being the best.
+    expect(codesValue('3230', 'a')).toBeLessThan(0.5);
+    expect(codesValue('3230', 'a')).toBeGreaterThan(0);
+    expect(codesValue('3230', 'd')).toBe(0);
+  });
 });

@@ -98,3 +98,17 @@ export function tokenize(text: string): string[] {
   }
   return out;
 }
+
+/** A word in which the source lost a character: letters on both sides of "?" or U+FFFD ("M?xico"). */
+const BROKEN_WORD = /[\p{L}\p{N}]*\p{L}[?\uFFFD]+\p{L}[\p{L}\p{N}?\uFFFD]*/gu;
+
+/**
+ * `tokenize` without the words whose encoding lost a character. Their fragments ("m?xico" → "xico") cannot
+ * match the correct spelling and only match records broken the same way, i.e. from the same export: they
+ * measure provenance, not the work. Used by the matching criteria; `tokenize` itself keeps them.
+ */
+export function tokenizeClean(text: string): string[] {
+  // Most text has neither character: skip the (Unicode, backtracking) pattern then.
+  const broken = text.includes('?') || text.includes('\uFFFD');
+  return tokenize(broken ? text.replace(BROKEN_WORD, ' ') : text);
+}
