@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIndex } from './engine-index.js';
-import { match } from './match.js';
-import { standingOf, upgradeRoadmap, type RoadmapRequirement } from './roadmap.js';
+import { evaluateSuppliers, match } from './match.js';
+import { isRelevant, standingOf, upgradeRoadmap, type RoadmapRequirement } from './roadmap.js';
 import type { EngineRequirement, EngineSupplier } from './types.js';
 
 function supplier(over: Partial<EngineSupplier> = {}): EngineSupplier {
@@ -248,5 +248,32 @@ describe('upgradeRoadmap', () => {
   it('is empty for a supplier that qualifies everywhere', () => {
     const map = upgradeRoadmap(supplier(), reqs({ a: requirement(), b: requirement({ maxTier: 3 }) }));
     expect(map).toMatchObject({ qualifying: 2, nearMisses: 0, upgrades: [], capacity: [] });
+  });
+});
+
+describe('isRelevant', () => {
+  it('needs stated capability or a real share of the words: one common word is not a trade in common', () => {
+    const index = createIndex([
+      supplier({ id: 'fit' }),
+      supplier({
+        id: 'adjacent',
+        scianCodes: ['332999'],
+        processTags: [],
+        descriptions: ['Maquinado CNC de soportes y piezas de aluminio'],
+      }),
+      supplier({
+        id: 'one-word',
+        scianCodes: ['561720'],
+        processTags: [],
+        materials: [],
+        descriptions: ['Limpieza de oficinas y naves; retiro de piezas de desecho'],
+      }),
+    ]);
+    const r = requirement();
+    const byId = new Map(evaluateSuppliers(index, r, ['adjacent', 'one-word']).map((e) => [e.supplierId, e]));
+    expect(byId.get('adjacent')?.status).toBe('near-miss');
+    expect(byId.get('one-word')?.status).toBe('near-miss');
+    expect(isRelevant(byId.get('adjacent')!, r)).toBe(true);
+    expect(isRelevant(byId.get('one-word')!, r)).toBe(false);
   });
 });

@@ -24,7 +24,17 @@ export type Standing = Pick<SupplierEvaluation, 'status' | 'failed'> & {
   readonly relevant: boolean;
 };
 
-/** Whether an evaluated supplier has words or (stated) capability in common with the requirement. */
+/**
+ * The text value (relative to the requirement's best text match) a supplier without the stated capability needs
+ * to count as near: one shared common word ("piezas", "industrial") is not a trade in common. A quarter of the
+ * best match's text score means a real part of the requirement's vocabulary.
+ */
+export const NEAR_TEXT_SHARE = 0.25;
+
+/**
+ * Whether an evaluated supplier is near the requirement: some of its stated capability, or a meaningful share of
+ * its words (NEAR_TEXT_SHARE of the best match's text score).
+ */
 export function isRelevant(
   e: { readonly explanation: readonly ExplanationEntry[] },
   r: EngineRequirement,
@@ -32,7 +42,7 @@ export function isRelevant(
   const value = (c: 'text' | 'capability') => e.explanation.find((x) => x.criterion === c)?.value ?? 0;
   // Without a stated capability the capability criterion is a neutral 0.5 for everyone: no evidence of fit.
   const stated = r.capabilities.scianCodes.length > 0 || r.capabilities.processTags.length > 0;
-  return value('text') > 0 || (stated && value('capability') > 0);
+  return value('text') >= NEAR_TEXT_SHARE || (stated && value('capability') > 0);
 }
 
 /** Evaluates suppliers one at a time on a private one-supplier index. */
