@@ -821,6 +821,37 @@ function calibrate(ctx: QueryContext, population: Bitset): void {
 }
 
 /**
+ * The suppliers failing one or two hard constraints that are most relevant by words and capability (at most
+ * `size`): the near misses scored in full, and part of the population the criteria are calibrated over. Bounding
+ * it bounds the work on a broad requirement whatever the size of the index.
+ */
+function nearPool(
+  index: MatchIndex,
+  ctx: QueryContext,
+  constraints: readonly ConstraintSet[],
+  size: number,
+): Bitset {
+  const fit = ctx.capFit;
+  const proxy = new TopK(size, (a, b) => a < b);
+  const textScores = ctx.textScores;
+  const words = failingOneOrTwo(
+    index.alive,
+    constraints.map((c) => c.pass),
+  ).words;
+  for (let wi = 0; wi < words.length; wi++) {
+    let w = words[wi] as number;
+    while (w !== 0) {
+      const t = w & -w;
+      w ^= t;
+      const d = (wi << 5) + 31 - Math.clz32(t);
+      const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
+      if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
+    }
+  }
+  return Bitset.from(proxy.sorted().map((x) => x.doc));
+}
+
+/**
  * Ranks the suppliers of `index` for a requirement: hard constraints (capability when stated, must-have
  * certificates valid on the evaluation date, radius from the nearest facility, tier, SMEs only) select the
  * candidates; a weighted mean of normalised criteria orders them, ties broken by supplier id; suppliers that
@@ -836,29 +867,10 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
   for (const c of constraints) candidates.andInPlace(c.pass);
   // A near miss must also be relevant (some words or some capability in common): a supplier of another trade
   // that merely fails the radius is not "near".
-  let near: Bitset | undefined;
-  if (constraints.length > 0 && nearMissLimit > 0) {
-    // Only the most relevant by words and capability are scored in full, which bounds the work on a broad
-    // requirement whatever the size of the index.
-    const fit = ctx.capFit;
-    const proxy = new TopK(Math.max(NEAR_MISS_POOL, nearMissLimit * 4), (a, b) => a < b);
-    const textScores = ctx.textScores;
-    const words = failingOneOrTwo(
-      index.alive,
-      constraints.map((c) => c.pass),
-    ).words;
-    for (let wi = 0; wi < words.length; wi++) {
-      let w = words[wi] as number;
-      while (w !== 0) {
-        const t = w & -w;
-        w ^= t;
-        const d = (wi << 5) + 31 - Math.clz32(t);
-        const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
-        if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
-      }
-    }
-    near = Bitset.from(proxy.sorted().map((x) => x.doc));
-  }
+  const near =
+    constraints.length > 0 && nearMissLimit > 0
+      ? nearPool(index, ctx, constraints, Math.max(NEAR_MISS_POOL, nearMissLimit * 4))
+      : undefined;
   const population = near ? candidates.or(near) : candidates;
   calibrate(ctx, population);
 
@@ -971,7 +983,12 @@ export function evaluateSuppliers(
   const constraints = hardConstraints(index, r);
   const candidates = index.alive.clone();
   for (const c of constraints) candidates.andInPlace(c.pass);
-  calibrate(ctx, candidates.or(Bitset.from(docs)));
+  // The population match() calibrates over (candidates and the near-miss pool), plus the suppliers asked about:
+  // scores land on the buyer's scale, and a text value is relative to the best relevant supplier even when
+  // nobody qualifies.
+  const population = candidates.or(Bitset.from(docs));
+  if (constraints.length > 0) population.orInPlace(nearPool(index, ctx, constraints, NEAR_MISS_POOL));
+  calibrate(ctx, population);
   const v = new Float64Array(CRITERIA.length);
   return docs.map((d) => {
     values(ctx, d, v);

@@ -24,6 +24,17 @@ const bureau = { orgId: randomUUID() };
 const year = new Date().getFullYear() + 1;
 const me = supplierSnapshot({ name: 'Maquinados del Bajío' });
 const certified = supplierSnapshot({ name: 'Precisión Queretana' });
+// Another trade that shares one common word ("piezas") with the machining shop.
+const washer = supplierSnapshot({
+  name: 'Lavados Industriales del Centro',
+  description: {
+    es: 'Lavado industrial, desengrase y limpieza ultrasónica de piezas metálicas',
+    en: 'Industrial washing, degreasing and ultrasonic cleaning of metal parts',
+  },
+  scianCodes: ['561790'],
+  processTags: [],
+  materials: [],
+});
 const myIso = certificationSnapshot(me.id, { standardId: 'iso-9001-2015' });
 const theirIatf = certificationSnapshot(certified.id);
 const meAsSupplier = bearer(tokenFor({ orgId: me.id, orgType: 'supplier' }));
@@ -123,6 +134,7 @@ beforeAll(async () => {
       { type: 'supplier', id: certified.id, version: 1 },
       certified,
     ),
+    registryEvent('registry.supplier.registered', { type: 'supplier', id: washer.id, version: 1 }, washer),
     registryEvent('registry.certification.added', { type: 'certification', id: myIso.id, version: 1 }, myIso),
     registryEvent(
       'registry.certification.added',
@@ -324,5 +336,24 @@ describe('after an upgrade', () => {
       asBureau,
     );
     expect(fit.fit.map((m) => m.supplierId).sort()).toEqual([me.id, certified.id].sort());
+  });
+});
+
+describe('near, not merely sharing a word', () => {
+  it('leaves out a requirement of another trade that shares one common word with the supplier', async () => {
+    // Fails capability and the certificate (two constraints) and shares "piezas": a near miss by count, but the
+    // washing shop is the relevant supplier here, so on the full index the machining shop is not near.
+    await post('washing', {
+      ...bracketsRfq,
+      title: 'Lavado y desengrase de piezas / washing and degreasing of parts',
+      description: 'Lavado industrial y limpieza ultrasónica de piezas metálicas antes de pintura',
+      items: [{ description: 'Lavado de piezas', codes: [], quantity: 1000, unit: 'pieza' }],
+      capabilities: { scianCodes: ['561790'], processTags: [] },
+      deadline: `${year}-03-08`,
+    });
+    const { items } = await allOpportunities(meAsSupplier);
+    expect(items.map((o) => o.requirement.id)).not.toContain(ids.washing);
+    const washerSees = await allOpportunities(bearer(tokenFor({ orgId: washer.id, orgType: 'supplier' })));
+    expect(byId(washerSees.items).get(ids.washing!)?.status).toBe('near-miss');
   });
 });

@@ -17,7 +17,8 @@
  *   must be visible to at least one of them or be public or 'bureaus' (else 404, as for a requirement that does
  *   not exist or is not open).
  * - Status and gaps come from the engine's hard constraints: qualifying (all met), near miss (one or two failed,
- *   and some words or capability in common: ARCHITECTURE.md "Matching"), otherwise left out.
+ *   and near on the full index: stated capability in common or a real share of the words — engine `isRelevant`,
+ *   as for members' fit), otherwise left out.
  */
 import {
   isRelevant,
@@ -28,6 +29,7 @@ import {
   type ExplanationEntry,
   type Gap,
   type Roadmap,
+  type SupplierEvaluation,
   type RoadmapEntry,
   type RoadmapLink,
 } from '@vinculo/matching-engine';
@@ -117,6 +119,13 @@ const BATCH = 100;
  * supplier qualifies for few of many open requirements; the cost of one request stays bounded.
  */
 const MAX_SCAN = 2_000;
+/**
+ * Near misses re-checked on the full index per page: the one-supplier probe cannot tell one shared common word
+ * from a trade in common (its text score is relative to the supplier itself), so each probe near miss is
+ * evaluated against the full index and kept only if `isRelevant` there, as members' fit does. Bounded per
+ * request (each check is linear in the index); past it the page ends with a cursor.
+ */
+const MAX_NEAR_CHECKS = 100;
 
 /**
  * The supplier's opportunities, page by page, in deadline order (soonest first, then id: stable under inserts).
@@ -149,12 +158,14 @@ export async function listOpportunities(
     engine: EngineRequirement;
     status: OpportunityStatus;
     gaps: Gap[];
+    evaluation?: SupplierEvaluation;
   }[] = [];
   let after = q.after;
   let scanned = 0;
+  let nearChecks = 0;
   // Whether rows may remain after `after`: a batch came back full, or the page filled before its end.
   let more = true;
-  while (more && found.length < q.limit && scanned < MAX_SCAN) {
+  scan: while (more && found.length < q.limit && scanned < MAX_SCAN) {
     const want = Math.min(BATCH, MAX_SCAN - scanned);
     const rows = await d.opportunities.visibleOpen(d.db, supplierId, {
       today,
@@ -164,18 +175,30 @@ export async function listOpportunities(
     });
     more = rows.length === want;
     for (const [i, row] of rows.entries()) {
-      scanned++;
-      after = { deadline: row.deadline, id: row.id };
       const engine = toEngineRequirement(row, row.buyer_name, today);
       const s = standing(engine);
-      const status: OpportunityStatus | undefined =
+      let status: OpportunityStatus | undefined =
         s.status === 'candidate'
           ? 'qualifying'
           : s.status === 'near-miss' && s.relevant
             ? 'near-miss'
             : undefined;
-      if (status && (!q.status || q.status === status))
-        found.push({ row, engine, status, gaps: [...s.failed] });
+      if (status && q.status && q.status !== status) status = undefined;
+      let evaluation: SupplierEvaluation | undefined;
+      if (status === 'near-miss') {
+        if (nearChecks === MAX_NEAR_CHECKS) {
+          // This row is left for the next page: the cursor stays on the row before it.
+          more = true;
+          break scan;
+        }
+        nearChecks++;
+        evaluation = d.index.evaluate(engine, [supplierId])[0];
+        if (evaluation && !isRelevant(evaluation, engine)) status = undefined;
+      }
+      scanned++;
+      after = { deadline: row.deadline, id: row.id };
+      if (status)
+        found.push({ row, engine, status, gaps: [...s.failed], ...(evaluation ? { evaluation } : {}) });
       if (found.length === q.limit) {
         if (i < rows.length - 1) more = true;
         break;
@@ -183,8 +206,8 @@ export async function listOpportunities(
     }
   }
 
-  const items = found.map(({ row, engine, status, gaps }): Opportunity => {
-    const [e] = d.index.evaluate(engine, [supplierId]);
+  const items = found.map(({ row, engine, status, gaps, evaluation }): Opportunity => {
+    const e = evaluation ?? d.index.evaluate(engine, [supplierId])[0];
     return {
       requirement: requirementSnapshot(row),
       buyerName: row.buyer_name,
