@@ -129,6 +129,16 @@ describe('upgradeRoadmap', () => {
     expect(first.demand.alone).toEqual([{ unit: 'units-per-month', amountPerMonth: 5_000, requirements: 1 }]);
   });
 
+  it('leaves out the near misses a second opinion (isNear) does not find near', () => {
+    const all = reqs({
+      a: requirement({ mustHaveCertificates: iatf }),
+      c: requirement({ mustHaveCertificates: as9100 }),
+    });
+    const map = upgradeRoadmap(supplier(), all, { isNear: (id) => id !== 'c' });
+    expect(map.nearMisses).toBe(1);
+    expect(map.upgrades.map((u) => u.key)).toEqual(['certificate:iatf-16949-2016']);
+  });
+
   it('counts a requirement with two gaps for each upgrade only together with the other gap, which it lists', () => {
     const map = upgradeRoadmap(
       supplier(),

@@ -309,6 +309,14 @@ const sameGap = (a: Gap, b: Gap) => a.constraint === b.constraint && a.gap === b
 export function upgradeRoadmap(
   supplier: EngineSupplier,
   requirements: readonly RoadmapRequirement[],
+  options: {
+    /**
+     * A second opinion on a near miss the one-supplier probe finds relevant (the probe's text value is relative
+     * to the supplier itself, so one shared word passes): e.g. `isRelevant` on the full index. False leaves the
+     * requirement out of the roadmap.
+     */
+    readonly isNear?: (id: string, r: EngineRequirement) => boolean;
+  } = {},
 ): Roadmap {
   const standing = standingOf(supplier);
   const probe = createProbe();
@@ -329,7 +337,7 @@ export function upgradeRoadmap(
     if (s.status === 'candidate') {
       qualifying++;
       open.push({ id, r, status: 'candidate' });
-    } else if (s.status === 'near-miss' && s.relevant) {
+    } else if (s.status === 'near-miss' && s.relevant && (options.isNear?.(id, r) ?? true)) {
       near.push({ id, r, failed: s.failed });
       open.push({ id, r, status: 'near-miss' });
     }

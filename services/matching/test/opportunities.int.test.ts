@@ -353,6 +353,12 @@ describe('near, not merely sharing a word', () => {
     });
     const { items } = await allOpportunities(meAsSupplier);
     expect(items.map((o) => o.requirement.id)).not.toContain(ids.washing);
+    // Nor does the roadmap suggest taking up washing.
+    const map = await getJson<Roadmap>('/insights/upgrades', meAsSupplier);
+    expect(map.upgrades.map((u) => u.key)).not.toContain('scian:561790');
+    expect(map.upgrades.flatMap((u) => u.requirements.map((x) => x.requirementId))).not.toContain(
+      ids.washing,
+    );
     const washerSees = await allOpportunities(bearer(tokenFor({ orgId: washer.id, orgType: 'supplier' })));
     expect(byId(washerSees.items).get(ids.washing!)?.status).toBe('near-miss');
   });

@@ -221,6 +221,21 @@ export async function listOpportunities(
   return { supplierId, evaluatedOn: today, items, next: more && after ? after : null };
 }
 
+/**
+ * Near misses of one roadmap re-checked on the full index, as opportunities do (each check is linear in the
+ * index: ~5–7 ms at 100,000 suppliers). Past the bound the probe's looser rule (any shared word) decides.
+ */
+const ROADMAP_NEAR_CHECKS = 200;
+
+function nearOnFullIndex(d: OpportunityDeps, supplierId: string) {
+  let checks = 0;
+  return (_id: string, r: EngineRequirement): boolean => {
+    if (checks++ >= ROADMAP_NEAR_CHECKS) return true;
+    const e = d.index.evaluate(r, [supplierId])[0];
+    return e === undefined || isRelevant(e, r);
+  };
+}
+
 /** At most this many open requirements enter one roadmap (soonest deadlines first); `truncated` says so. */
 const ROADMAP_MAX = 2_000;
 const ROADMAP_PAGE = 500;
@@ -282,6 +297,7 @@ export async function upgradeInsights(
     ? upgradeRoadmap(
         supplier,
         rows.map((r) => ({ id: r.id, requirement: toEngineRequirement(r, r.buyer_name, today) })),
+        { isNear: nearOnFullIndex(d, supplierId) },
       )
     : {
         evaluated: 0,
