@@ -192,9 +192,11 @@ function buildCapabilityFit(
   if (codes.length > 0) {
     // The deepest prefix held decides: fit = (matched digits / digits) / parts, kept as the maximum over the
     // code's prefixes (dividing by `parts` is monotone, so the maximum is the same as dividing afterwards).
+    // Credit starts at the SCIAN industry group (4 digits, "rama"): sharing only the sector or subsector ("33",
+    // "332": most of manufacturing) is not a trade in common, and would make every manufacturer a near miss.
     for (const code of codes) {
       const digits = code.replace(/\D/g, '').slice(0, 6);
-      for (let n = 2; n <= digits.length; n++) {
+      for (let n = Math.min(4, digits.length); n <= digits.length; n++) {
         const v = n / digits.length / parts;
         const set = index.set(`scian:${digits.slice(0, n)}`);
         if (!set) continue;

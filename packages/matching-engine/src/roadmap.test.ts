@@ -286,4 +286,22 @@ describe('isRelevant', () => {
     expect(isRelevant(byId.get('adjacent')!, r)).toBe(true);
     expect(isRelevant(byId.get('one-word')!, r)).toBe(false);
   });
+
+  it('does not count a shared SCIAN sector or subsector as capability in common', () => {
+    const index = createIndex([
+      supplier({ id: 'fit' }),
+      supplier({
+        id: 'sector-only',
+        scianCodes: ['336390'],
+        processTags: [],
+        materials: [],
+        descriptions: ['Fabricación de asientos y vestiduras'],
+      }),
+    ]);
+    const r = requirement();
+    const [e] = evaluateSuppliers(index, r, ['sector-only']);
+    expect(e?.status).toBe('near-miss');
+    expect(e?.explanation.find((x) => x.criterion === 'capability')?.value).toBe(0);
+    expect(isRelevant(e!, r)).toBe(false);
+  });
 });
