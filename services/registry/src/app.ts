@@ -24,6 +24,7 @@ import type { CertificateScheduler } from './routes/deps.js';
 import { mandateRoutes } from './routes/mandates.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { supplierRoutes } from './routes/suppliers.routes.js';
+import { organizationChanged } from './domain/suppliers.js';
 import type { DocumentStorage } from './storage/document-storage.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
@@ -126,18 +127,23 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
       signupPerIpPerHour: config.SIGNUP_LIMIT_PER_IP,
     },
   });
+  const writeEvent = createEventWriter(config.EVENT_NAMESPACE);
+  const supplierWriter = deps.onEventsWritten
+    ? notifyingWriter(writeEvent, deps.onEventsWritten)
+    : writeEvent;
   organizationRoutes(app, {
     ...common,
     invitationTtlDays: config.INVITATION_TTL_DAYS,
     deliverInvitation: (message) => deps.deliverInvitation({ ...message, correlationId: 'invitation' }),
+    onOrganizationChanged: (trx, org, ctx) =>
+      organizationChanged({ writeEvent: supplierWriter }, trx, org, ctx),
   });
 
-  const writeEvent = createEventWriter(config.EVENT_NAMESPACE);
   const supplierDeps = {
     db: deps.db,
     authenticate: common.authenticate,
     optionalAuth: optionalAuth(verifier),
-    writeEvent: deps.onEventsWritten ? notifyingWriter(writeEvent, deps.onEventsWritten) : writeEvent,
+    writeEvent: supplierWriter,
     storage: deps.storage,
     certificates: deps.certificates,
     uploadLimitBytes: deps.uploadLimitBytes ?? 10 * 1024 * 1024,

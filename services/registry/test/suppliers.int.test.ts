@@ -117,6 +117,36 @@ describe('supplier profile', () => {
     });
   });
 
+  it('re-emits the snapshot with a new version when the organisation is renamed; search finds the new name', async () => {
+    const s = await signup(h.app, 'supplier');
+    expect((await put({ token: s.accessToken }, s.orgId, profileBody)).statusCode).toBe(200);
+    const renamed = await h.app.inject({
+      method: 'PATCH',
+      url: `/organizations/${s.orgId}`,
+      headers: bearer(s.accessToken),
+      payload: { name: 'Maquinados Zacatecanos Renombrados' },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const rows = await outbox(s.orgId);
+    expect(rows.map((r) => r.type)).toEqual(['registry.supplier.registered', 'registry.supplier.updated']);
+    expect(validateAnyEvent(rows[1]!.payload).ok).toBe(true);
+    expect(lastSnapshot(rows)).toMatchObject({
+      aggregate: { version: 2 },
+      data: { name: 'Maquinados Zacatecanos Renombrados' },
+    });
+    const found = await h.app.inject({ method: 'GET', url: '/suppliers?q=zacatecanos' });
+    expect(found.json<{ items: { id: string }[] }>().items.map((i) => i.id)).toContain(s.orgId);
+    // An organisation without a profile has nothing to re-emit.
+    const bare = await signup(h.app, 'supplier');
+    await h.app.inject({
+      method: 'PATCH',
+      url: `/organizations/${bare.orgId}`,
+      headers: bearer(bare.accessToken),
+      payload: { name: 'Sin perfil' },
+    });
+    expect(await outbox(bare.orgId)).toEqual([]);
+  });
+
   it('leaves the size class empty when employees or sales are missing', async () => {
     const s = await signup(h.app, 'supplier');
     const res = await put({ token: s.accessToken }, s.orgId, {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { inTransaction, newId as uuidv7, type Kysely } from '@vinculo/service-kit/db';
+import { inTransaction, newId as uuidv7, type Kysely, type Transaction } from '@vinculo/service-kit/db';
 import { errors } from '../errors.js';
 import type { CredentialsRepository } from '../db/credentials.repository.js';
 import type { IdentityRepository } from '../db/identity.repository.js';
@@ -33,6 +33,12 @@ export interface OrganizationDeps extends IdentityDeps {
   invitationTtlDays: number;
   /** Hands the invitation to the delivery job (e-mail); called after the invitation is committed. */
   deliverInvitation(message: InvitationMessage): Promise<void>;
+  /** Runs in the transaction of an organisation change (a supplier's profile re-emits its snapshot). */
+  onOrganizationChanged?: (
+    trx: Transaction<RegistryDb>,
+    org: Organization,
+    ctx: RequestContext,
+  ) => Promise<void>;
 }
 
 const MANAGERS: readonly Role[] = ['owner', 'admin'];
@@ -100,6 +106,7 @@ export async function updateOrganization(
     });
     if (!updated) throw errors.ORGANIZATION_NOT_FOUND();
     await deps.outbox.orgUpdated(trx, updated, ctx);
+    await deps.onOrganizationChanged?.(trx, updated, ctx);
     return updated;
   });
   return organizationView(org);

@@ -343,7 +343,7 @@ export function buildSearchText(rec: SearchTextSource): string {
  * track record in one read, the version bump with the search text, the outbox row.
  */
 async function commitChange(
-  deps: SupplierDeps,
+  deps: Pick<SupplierDeps, 'writeEvent'>,
   trx: Transaction<RegistryDb>,
   org: Organization,
   profile: SupplierProfile,
@@ -356,7 +356,7 @@ async function commitChange(
 }
 
 async function emit(
-  deps: SupplierDeps,
+  deps: Pick<SupplierDeps, 'writeEvent'>,
   trx: Transaction<RegistryDb>,
   rec: SupplierRecord,
   type: 'registry.supplier.registered' | 'registry.supplier.updated',
@@ -370,6 +370,21 @@ async function emit(
     rec.org.id,
     ctx,
   );
+}
+
+/**
+ * The organisation behind a profile changed (name, state …): the profile's search text and public snapshot
+ * carry the organisation's fields, so the profile takes a new version and `registry.supplier.updated` goes out
+ * in the same transaction. Nothing happens for an organisation without a profile.
+ */
+export async function organizationChanged(
+  deps: Pick<SupplierDeps, 'writeEvent'>,
+  trx: Transaction<RegistryDb>,
+  org: Organization,
+  ctx: RequestContext,
+): Promise<void> {
+  const profile = await repo.lockProfile(trx, org.id);
+  if (profile) await commitChange(deps, trx, org, profile, ctx);
 }
 
 /**
