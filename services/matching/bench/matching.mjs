@@ -21,15 +21,19 @@
 // Everything started here is stopped, the database dropped, the Redis keys and NATS streams deleted, also on
 // failure or SIGINT/SIGTERM. Progress goes to stderr; the table, then (with --json) one JSON line, to stdout,
 // the JSON line last.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import {
+  clearRedisPrefix,
+  createProcesses,
+  deleteStreams,
+  freePort,
+  withDb,
+} from '../../../infra/local/bench-kit.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ENGINE_BENCH = path.join(ROOT, 'packages/matching-engine/dist/bench/bench.js');
@@ -104,83 +108,13 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const FRESHNESS_TIMEOUT_MS = 10_000;
 
 // ---- processes and cleanup -----------------------------------------------------------------------------------
-const children = [];
 let dbCreated = false;
 let cleaning;
 let aborted = false;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Spawns `node ...args`, keeping the last lines of its output for error messages. */
-function start(name, args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail = [];
-  const keep = (chunk) => {
-    tail.push(chunk.toString());
-    while (tail.length > 50) tail.shift();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const proc = { name, child, tail, exited: false, code: null };
-  proc.done = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      proc.exited = true;
-      proc.code = code ?? signal;
-      resolve(proc.code);
-    });
-  });
-  children.push(proc);
-  return proc;
-}
-
-async function waitReady(proc, base, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (aborted) throw new Error('aborted');
-    if (proc.exited)
-      throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
-    try {
-      const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(250);
-  }
-  throw new Error(`${proc.name} not ready within ${timeoutMs} ms:\n${proc.tail.join('').slice(-3000)}`);
-}
-
-async function stop(proc) {
-  if (proc.exited) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.exited || proc.child.kill('SIGKILL'), 12_000);
-  await proc.done;
-  clearTimeout(timer);
-}
-
-async function withDb(connectionString, fn) {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const procs = createProcesses({ cwd: ROOT, isAborted: () => aborted });
+const { start, waitReady, stop } = procs;
+const children = procs.children;
 
 function cleanup() {
   cleaning ??= (async () => {
@@ -192,39 +126,14 @@ function cleanup() {
         (e) => log(`could not drop database ${dbName}: ${e.message}`),
       );
     }
-    try {
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-      await redis.connect();
-      let cursor = '0';
-      let n = 0;
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) n += await redis.del(...keys);
-      } while (cursor !== '0');
-      await redis.quit();
-      log(`deleted ${n} Redis keys under ${redisPrefix}`);
-    } catch (e) {
-      log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`);
-    }
-    try {
-      const { connectNats, defineStreams, jetstreamManager, silentLogger } =
-        await import('@vinculo/service-kit/events');
-      const nc = await connectNats({
-        url: NATS_URL,
-        name: `bench-${tag}-cleanup`,
-        log: silentLogger,
-        waitOnFirstConnect: false,
-      });
-      const jsm = await jetstreamManager(nc);
-      const names = defineStreams(tag, ['registry', 'matching']).map((s) => s.name);
-      for (const name of names) await jsm.streams.delete(name).catch(() => {});
-      await nc.close();
-      log(`deleted NATS streams ${names.join(', ')}`);
-    } catch (e) {
-      log(`could not delete the NATS streams of ${tag}: ${e.message}`);
-    }
+    await clearRedisPrefix(REDIS_URL, redisPrefix).then(
+      (n) => log(`deleted ${n} Redis keys under ${redisPrefix}`),
+      (e) => log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`),
+    );
+    await deleteStreams(NATS_URL, tag, ['registry', 'matching']).then(
+      (names) => log(`deleted NATS streams ${names.join(', ')}`),
+      (e) => log(`could not delete the NATS streams of ${tag}: ${e.message}`),
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   })();
   return cleaning;

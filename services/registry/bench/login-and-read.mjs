@@ -6,15 +6,20 @@
 //
 // Prints progress, a table, and a one-line JSON summary last. Writes the "Registry: login and authenticated read"
 // section of docs/benchmarks.md (between <!-- bench:registry --> markers), leaving other sections alone.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import {
+  clearRedisPrefix,
+  createProcesses,
+  deleteStreams,
+  freePort,
+  median,
+  withDb,
+} from '../../../infra/local/bench-kit.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
@@ -55,80 +60,15 @@ const LIMITS = {
 };
 
 const log = (...a) => console.log('[bench:registry]', ...a);
-const children = [];
 let dbCreated = false;
 let cleaning;
 let current; // the running autocannon instance
 
 // ---- helpers -------------------------------------------------------------------------------------------------
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function start(name, entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail = [];
-  const keep = (chunk) => {
-    tail.push(chunk.toString());
-    while (tail.length > 50) tail.shift();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const proc = { name, child, tail, exited: false, code: null };
-  child.on('exit', (code, signal) => {
-    proc.exited = true;
-    proc.code = code ?? signal;
-  });
-  children.push(proc);
-  return proc;
-}
-
-async function waitReady(proc, base, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (proc.exited)
-      throw new Error(`${proc.name} exited (${proc.code}) before ready:\n${proc.tail.join('').slice(-3000)}`);
-    try {
-      const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${proc.name} not ready within ${timeoutMs} ms:\n${proc.tail.join('').slice(-3000)}`);
-}
-
-async function stop(proc) {
-  if (proc.exited) return;
-  const exited = new Promise((r) => proc.child.once('exit', r));
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.exited || proc.child.kill('SIGKILL'), 12_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function admin(fn) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const procs = createProcesses({ cwd: ROOT });
+const { children, waitReady, stop } = procs;
+const start = (name, entry, env) => procs.start(name, [entry], env);
+const admin = (fn) => withDb(ADMIN_URL, fn);
 
 async function cleanup() {
   cleaning ??= (async () => {
@@ -138,35 +78,12 @@ async function cleanup() {
         log(`could not drop database ${dbName}: ${e.message}`),
       );
     }
-    try {
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-      await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      await redis.quit();
-    } catch (e) {
-      log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`);
-    }
-    try {
-      const { connectNats, defineStreams, jetstreamManager, silentLogger } =
-        await import('@vinculo/service-kit/events');
-      const nc = await connectNats({
-        url: NATS_URL,
-        name: `bench-${tag}-cleanup`,
-        log: silentLogger,
-        waitOnFirstConnect: false,
-      });
-      const jsm = await jetstreamManager(nc);
-      for (const s of defineStreams(tag, ['registry'])) await jsm.streams.delete(s.name).catch(() => {});
-      await nc.close();
-    } catch (e) {
-      log(`could not delete NATS streams of ${tag}: ${e.message}`);
-    }
+    await clearRedisPrefix(REDIS_URL, redisPrefix).catch((e) =>
+      log(`could not clear Redis prefix ${redisPrefix}: ${e.message}`),
+    );
+    await deleteStreams(NATS_URL, tag, ['registry']).catch((e) =>
+      log(`could not delete NATS streams of ${tag}: ${e.message}`),
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   })();
   return cleaning;
@@ -189,12 +106,6 @@ function cannon(opts) {
     });
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function measure(label, opts) {
   if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });

@@ -34,6 +34,8 @@ const sessions: Record<string, string> = existsSync(SESSIONS_FILE)
 const GATEWAY = (process.env.GATEWAY_URL?.trim() || DEFAULT_GATEWAY_URL).replace(/\/+$/, '');
 export const DEMO_PASSWORD = 'vinculo-demo-2022';
 const CONCURRENCY = Math.max(1, Number(process.env.SEED_CONCURRENCY) || 8);
+/** SEED_REQUIREMENTS=0 skips the requirements step (a registry-only stack, e.g. the registry search bench). */
+const SEED_REQUIREMENTS = process.env.SEED_REQUIREMENTS !== '0';
 const RATE_LIMIT_HINT =
   'start the stack with `npm start -- --demo` (raised rate limits for loading demo data)';
 
@@ -350,7 +352,7 @@ async function main(): Promise<void> {
   let requirements: Awaited<ReturnType<typeof seedRequirements>> | undefined;
   let matchRows: Awaited<ReturnType<typeof matchSummary>> = [];
   let matchError: string | undefined;
-  if (!limited) {
+  if (!limited && SEED_REQUIREMENTS) {
     try {
       requirements = await seedRequirements(
         BUYERS.map((b, i) => ({ slug: b.slug, orgId: buyers[i]!.orgId, client: buyers[i]!.client })),
