@@ -2,7 +2,9 @@
 // dist and stopped, a PostgreSQL admin connection, and the clean-up of a run's Redis prefix and NATS streams.
 // Each script keeps its own measurements and report.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import pg from 'pg';
 
 /** A free TCP port on the loopback interface. */
@@ -143,3 +145,74 @@ export const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * Closed-loop load with autocannon: `measure(label, opts)` runs a warm-up, then `runs` runs of `duration` s, and
+ * returns each run and their medians; any non-2xx or error makes the figures meaningless, so it throws.
+ * `stop()` ends the run in flight (on a signal).
+ */
+export async function createLoadRunner({ warmup, runs, duration, log }) {
+  const { default: autocannon } = await import('autocannon');
+  let current;
+  const cannon = (opts) =>
+    new Promise((resolve, reject) => {
+      current = autocannon({ ...opts, timeout: 30 }, (err, res) => {
+        current = undefined;
+        if (err) reject(err);
+        else resolve(res);
+      });
+    });
+  async function measure(label, opts) {
+    if (warmup > 0) await cannon({ ...opts, duration: warmup });
+    const all = [];
+    for (let i = 1; i <= runs; i++) {
+      const r = await cannon({ ...opts, duration });
+      const run = {
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        rps: Math.round(r.requests.average * 10) / 10,
+        total: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      };
+      all.push(run);
+      log(
+        `${label} run ${i}/${runs}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`,
+      );
+      if (run.non2xx > 0 || run.errors > 0)
+        throw new Error(
+          `${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`,
+        );
+    }
+    return {
+      runs: all,
+      median: {
+        p50: median(all.map((r) => r.p50)),
+        p99: median(all.map((r) => r.p99)),
+        rps: median(all.map((r) => r.rps)),
+      },
+    };
+  }
+  return { measure, stop: () => current?.stop() };
+}
+
+/**
+ * Writes `section` between the `start` and `end` markers of the benchmarks page: in place when they exist, else
+ * right after the `after` marker when given and present, else at the end. Other sections are left alone.
+ */
+export function writeDocSection(file, { start, end, after }, section) {
+  let text = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nWritten by `npm run bench` (each workspace writes its own section between markers). Loopback, noisy machines:\ncompare ratios within one run, not absolute figures across machines.\n';
+  const block = `${start}\n${section.trim()}\n${end}`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  const at = after ? text.indexOf(after) : -1;
+  if (a !== -1 && b > a) text = text.slice(0, a) + block + text.slice(b + end.length);
+  else if (at !== -1) {
+    const cut = at + after.length;
+    text = `${text.slice(0, cut)}\n\n${block}${text.slice(cut)}`;
+  } else text = `${text.trimEnd()}\n\n${block}\n`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import {
   clearRedisPrefix,
+  createLoadRunner,
   createProcesses,
   deleteStreams,
   freePort,
-  median,
   withDb,
+  writeDocSection,
 } from '../../../infra/local/bench-kit.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,7 +62,7 @@ const LIMITS = {
 const log = (...a) => console.log('[bench:registry]', ...a);
 let dbCreated = false;
 let cleaning;
-let current; // the running autocannon instance
+const load = await createLoadRunner({ warmup: WARMUP, runs: RUNS, duration: DURATION, log });
 
 // ---- helpers -------------------------------------------------------------------------------------------------
 const procs = createProcesses({ cwd: ROOT });
@@ -92,65 +92,12 @@ async function cleanup() {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
     log(`${sig}: stopping children, dropping ${dbName}`);
-    current?.stop();
+    load.stop();
     void cleanup().finally(() => process.exit(130));
   });
 }
 
-function cannon(opts) {
-  return new Promise((resolve, reject) => {
-    current = autocannon({ ...opts, timeout: 30 }, (err, res) => {
-      current = undefined;
-      if (err) reject(err);
-      else resolve(res);
-    });
-  });
-}
-
-async function measure(label, opts) {
-  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });
-  const runs = [];
-  for (let i = 1; i <= RUNS; i++) {
-    const r = await cannon({ ...opts, duration: DURATION });
-    const run = {
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      rps: Math.round(r.requests.average * 10) / 10,
-      total: r.requests.total,
-      non2xx: r.non2xx,
-      errors: r.errors + r.timeouts,
-    };
-    runs.push(run);
-    log(
-      `${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`,
-    );
-    if (run.non2xx > 0 || run.errors > 0)
-      throw new Error(
-        `${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`,
-      );
-  }
-  return {
-    runs,
-    median: {
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      rps: median(runs.map((r) => r.rps)),
-    },
-  };
-}
-
-function writeDoc(section) {
-  let text = fs.existsSync(DOC)
-    ? fs.readFileSync(DOC, 'utf8')
-    : '# Benchmarks\n\nWritten by `npm run bench` (each workspace writes its own section between markers). Loopback, noisy machines:\ncompare ratios within one run, not absolute figures across machines.\n';
-  const block = `${MARK_START}\n${section.trim()}\n${MARK_END}`;
-  const a = text.indexOf(MARK_START);
-  const b = text.indexOf(MARK_END);
-  if (a !== -1 && b > a) text = text.slice(0, a) + block + text.slice(b + MARK_END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  fs.mkdirSync(path.dirname(DOC), { recursive: true });
-  fs.writeFileSync(DOC, text.endsWith('\n') ? text : `${text}\n`);
-}
+const writeDoc = (section) => writeDocSection(DOC, { start: MARK_START, end: MARK_END }, section);
 
 // ---- main ----------------------------------------------------------------------------------------------------
 let status = 0;
@@ -231,7 +178,7 @@ try {
   const loginBody = JSON.stringify({ email, password });
 
   log(`login: POST ${base}/auth/login, connections 4, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`);
-  const login = await measure('login', {
+  const login = await load.measure('login', {
     url: `${base}/auth/login`,
     method: 'POST',
     connections: 4,
@@ -250,7 +197,7 @@ try {
   if (!accessToken) throw new Error('login response has no accessToken');
 
   log(`me: GET ${base}/me, connections 10, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`);
-  const me = await measure('me', {
+  const me = await load.measure('me', {
     url: `${base}/me`,
     method: 'GET',
     connections: 10,

@@ -17,14 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import {
   clearRedisPrefix,
+  createLoadRunner,
   createProcesses,
   deleteStreams,
   freePort,
-  median,
   withDb,
+  writeDocSection,
 } from '../../../infra/local/bench-kit.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -73,7 +73,7 @@ const LIMITS = {
 const log = (...a) => console.log('[bench:search]', ...a);
 let dbCreated = false;
 let cleaning;
-let current; // the running autocannon instance
+const load = await createLoadRunner({ warmup: WARMUP, runs: RUNS, duration: DURATION, log });
 
 // ---- helpers -------------------------------------------------------------------------------------------------
 const procs = createProcesses({ cwd: ROOT });
@@ -108,69 +108,13 @@ async function cleanup() {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
     log(`${sig}: stopping children, dropping ${dbName}`);
-    current?.stop();
+    load.stop();
     void cleanup().finally(() => process.exit(130));
   });
 }
 
-function cannon(opts) {
-  return new Promise((resolve, reject) => {
-    current = autocannon({ ...opts, timeout: 30 }, (err, res) => {
-      current = undefined;
-      if (err) reject(err);
-      else resolve(res);
-    });
-  });
-}
-
-async function measure(label, opts) {
-  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP });
-  const runs = [];
-  for (let i = 1; i <= RUNS; i++) {
-    const r = await cannon({ ...opts, duration: DURATION });
-    const run = {
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      rps: Math.round(r.requests.average * 10) / 10,
-      total: r.requests.total,
-      non2xx: r.non2xx,
-      errors: r.errors + r.timeouts,
-    };
-    runs.push(run);
-    log(
-      `${label} run ${i}/${RUNS}: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.rps} req/s (${run.total} requests, non-2xx ${run.non2xx}, errors ${run.errors})`,
-    );
-    if (run.non2xx > 0 || run.errors > 0)
-      throw new Error(
-        `${label}: ${run.non2xx} non-2xx responses and ${run.errors} errors — results would be meaningless`,
-      );
-  }
-  return {
-    runs,
-    median: {
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      rps: median(runs.map((r) => r.rps)),
-    },
-  };
-}
-
-function writeDoc(section) {
-  let text = fs.existsSync(DOC)
-    ? fs.readFileSync(DOC, 'utf8')
-    : '# Benchmarks\n\nWritten by `npm run bench` (each workspace writes its own section between markers). Loopback, noisy machines:\ncompare ratios within one run, not absolute figures across machines.\n';
-  const block = `${MARK_START}\n${section.trim()}\n${MARK_END}`;
-  const a = text.indexOf(MARK_START);
-  const b = text.indexOf(MARK_END);
-  const after = text.indexOf(AFTER_MARK);
-  if (a !== -1 && b > a) text = text.slice(0, a) + block + text.slice(b + MARK_END.length);
-  else if (after !== -1) {
-    const at = after + AFTER_MARK.length;
-    text = `${text.slice(0, at)}\n\n${block}${text.slice(at)}`;
-  } else text = `${text.trimEnd()}\n\n${block}\n`;
-  fs.mkdirSync(path.dirname(DOC), { recursive: true });
-  fs.writeFileSync(DOC, text.endsWith('\n') ? text : `${text}\n`);
-}
+const writeDoc = (section) =>
+  writeDocSection(DOC, { start: MARK_START, end: MARK_END, after: AFTER_MARK }, section);
 
 /** A copy of the seeder's dist under a scratch root, so its .data/ files land there (see the header). */
 function prepareSeeder() {
@@ -345,7 +289,7 @@ try {
     log(
       `${combo.key}: GET /suppliers?${combo.query} — ${matches} matching suppliers, ${firstPage} on the measured page (limit ${pageLimit ?? 20}); ${CONNECTIONS} connections, ${DURATION} s × ${RUNS} (+${WARMUP} s warm-up)`,
     );
-    const m = await measure(combo.key, {
+    const m = await load.measure(combo.key, {
       url: `${base}/suppliers?${combo.query}`,
       method: 'GET',
       connections: CONNECTIONS,
