@@ -23,13 +23,15 @@ export function freePort() {
 /**
  * Child processes of one benchmark run: `start` spawns `node ...args` (production mode, warn logs) keeping the
  * last lines of output for error messages, `waitReady` polls `/ready`, `stop` sends SIGTERM then SIGKILL after
- * 12 s. `children` lists every process started, in order.
+ * 12 s. `children` lists every process started, in order. `BENCH_NODE_ARGS` (space-separated) is put before
+ * every child's arguments, e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile the services.
  */
 export function createProcesses({ cwd, isAborted = () => false } = {}) {
   const children = [];
 
   function start(name, args, env = {}, { echo = false, cwd: here = cwd } = {}) {
-    const child = spawn(process.execPath, args, {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: here,
       env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

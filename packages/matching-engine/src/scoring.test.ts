@@ -54,6 +54,24 @@ describe('TextIndex', () => {
     index.add(1, ['acero']);
     check();
   });
+
+  it('gives a removed document nothing, also when the average length does not move', () => {
+    const index = new TextIndex({ k1: 1.2, b: 0.75 });
+    const docs = new Map<number, string[]>([
+      [0, ['torno', 'acero']],
+      [1, ['torno', 'pintura']],
+      [2, ['acero', 'pintura']],
+    ]);
+    for (const [id, d] of docs) index.add(id, d);
+    const query = [{ term: 'torno', weight: 1 }];
+    index.score(query, new Float64Array(4)); // caches the impacts for the average length 2
+    index.remove(1); // length 2: the average stays 2, so the cached impacts are reused
+    docs.delete(1);
+    const scores = new Float64Array(4);
+    index.score(query, scores);
+    expect(scores[1]).toBe(0);
+    for (const [id, s] of bm25(docs, ['torno'])) expect(scores[id]).toBeCloseTo(s, 12);
+  });
 });
 
 describe('match pruning', () => {

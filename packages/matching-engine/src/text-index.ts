@@ -41,6 +41,29 @@ class Posting {
     this.n++;
   }
 
+  /**
+   * A removed document's impact becomes 0, so scoring never tests liveness (a handful of removals would
+   * otherwise put every common word's list on the slower, checking path until it is compacted). Entries are
+   * in ordinal order unless an ordinal was reused, hence the binary search with a linear fallback.
+   */
+  zeroImpact(doc: number): void {
+    if (Number.isNaN(this.impactAvg)) return;
+    const docs = this.docs;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = docs[mid] as number;
+      if (d === doc) {
+        this.impacts[mid] = 0;
+        return;
+      }
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    for (let i = 0; i < this.n; i++) if (docs[i] === doc) this.impacts[i] = 0;
+  }
+
   /** Keeps the entries for which `keep(doc)` holds, in order; returns how many were dropped. */
   retain(keep: (doc: number) => boolean): number {
     this.impactAvg = Number.NaN;
@@ -146,6 +169,7 @@ export class TextIndex {
         this.deadInPosting[id] = dead;
         const p = this.postings[id] as Posting;
         if (dead > 32 && dead * 2 > p.n) this.compactPosting(id, doc);
+        else p.zeroImpact(doc);
       }
     }
     this.alive.delete(doc);
@@ -196,33 +220,26 @@ export class TextIndex {
       const docs = p.docs;
       const n = p.n;
       if (p.impactAvg !== avg) {
-        // Stale impacts (the list or the average length changed): recompute them while scoring.
+        // Stale impacts (the list or the average length changed): recompute them while scoring; a removed
+        // document's impact is 0 (see `Posting.zeroImpact`).
         if (p.impacts.length < n) p.impacts = new Float64Array(p.docs.length);
         const impacts = p.impacts;
         const tfs = p.tfs;
         for (let i = 0; i < n; i++) {
           const d = docs[i] as number;
           const tf = tfs[i] as number;
-          const x = tf / (tf + c0 + c1 * (docLen[d] as number));
+          const alive = ((aliveWords[d >>> 5] as number) >>> (d & 31)) & 1;
+          const x = (alive * tf) / (tf + c0 + c1 * (docLen[d] as number));
           impacts[i] = x;
-          if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) !== 0)
-            scores[d] = (scores[d] as number) + w * x;
+          scores[d] = (scores[d] as number) + w * x;
         }
         p.impactAvg = avg;
         continue;
       }
+      // Removed documents have impact 0: no liveness test on the hot path.
       const impacts = p.impacts;
-      if (this.deadInPosting[id] === 0) {
-        // No removed document in this list: skip the liveness test.
-        for (let i = 0; i < n; i++) {
-          const d = docs[i] as number;
-          scores[d] = (scores[d] as number) + w * (impacts[i] as number);
-        }
-        continue;
-      }
       for (let i = 0; i < n; i++) {
         const d = docs[i] as number;
-        if (((aliveWords[d >>> 5] as number) & (1 << (d & 31))) === 0) continue;
         scores[d] = (scores[d] as number) + w * (impacts[i] as number);
       }
     }
