@@ -1,6 +1,7 @@
 /**
- * Composition root: config → connections → migrations and streams → read model consumer, index, relay → jobs
- * (freshness, deadlines) → app → shutdown. The only file that knows every concrete dependency.
+ * Composition root: config → connections → migrations and streams → index (built, then following the streams),
+ * read model consumer, relay → jobs (freshness, deadlines) → app → shutdown. The only file that knows every
+ * concrete dependency.
  */
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -23,6 +24,7 @@ import { loadConfig } from './config.js';
 import { createRequirementRepository } from './db/requirements.repository.js';
 import type { MatchingDb } from './db/schema.js';
 import { createSupplierIndex } from './domain/supplier-index.js';
+import { startIndexFollower, withSerialRefreshes } from './events/index-follower.js';
 import { createRequirementEventWriter } from './events/matching.events.js';
 import { createRegistryConsumer, REGISTRY_CONSUMER } from './events/registry.consumer.js';
 import {
@@ -59,11 +61,19 @@ await provisionConsumer(
 const js = jetstream(nc);
 const relay = createOutboxRelay({ db: database.db, js, log });
 
-// The index is built from committed read-model rows before the consumer starts, so nothing is missed: events
-// not yet applied are still pending on the durable consumer.
-const index = createSupplierIndex(database.db);
-const built = await index.build();
-log.info(built, 'matching index built');
+// The index is built from committed read-model rows, then follows REGISTRY and MATCHING from the positions
+// read just before the build (events/index-follower.ts): the durable consumer below is shared by the replicas,
+// so the events this replica does not apply reach its index only through the follower.
+const index = withSerialRefreshes(createSupplierIndex(database.db));
+const follower = await startIndexFollower({
+  namespace: config.EVENT_NAMESPACE,
+  js,
+  jsm,
+  db: database.db,
+  index,
+  log,
+});
+log.info({ ...follower.built, from: follower.stats().registry.startSeq }, 'matching index built');
 
 const jobs = createJobs({
   catalog: matchingQueues,
@@ -137,6 +147,7 @@ onSignals(
   () => [
     { name: 'http', run: () => app.close() },
     { name: 'consumers', run: () => consumer.stop() },
+    { name: 'index follower', run: () => follower.stop() },
     { name: 'workers', run: () => jobs.close() },
     { name: 'relay', run: () => relay.stop() },
     { name: 'redis', run: () => redis.quit() },

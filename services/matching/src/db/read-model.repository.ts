@@ -53,6 +53,35 @@ export async function loadSuppliers(
   return withCertificates(db, rows);
 }
 
+/**
+ * The highest REGISTRY stream sequence `consumer` has applied (read_model_position.stream_seq; 0 when nothing
+ * was). A maximum, not a low-water mark: replicas sharing the durable consumer commit out of order.
+ */
+export async function appliedStreamSeq(db: Executor<MatchingDb>, consumer: string): Promise<number> {
+  const row = await db
+    .selectFrom('read_model_position')
+    .select('stream_seq')
+    .where('consumer', '=', consumer)
+    .executeTakeFirst();
+  return row?.stream_seq ?? 0;
+}
+
+/** Which of these event ids `consumer` has applied: their inbox rows commit with the effect. */
+export async function appliedEventIds(
+  db: Executor<MatchingDb>,
+  consumer: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('inbox')
+    .select('event_id')
+    .where('consumer', '=', consumer)
+    .where('event_id', 'in', [...eventIds])
+    .execute();
+  return new Set(rows.map((r) => r.event_id));
+}
+
 async function withCertificates(
   db: Executor<MatchingDb>,
   rows: { id: string; snapshot: SupplierSnapshot }[],
