@@ -310,6 +310,16 @@ describe('access token verification', () => {
     await expect(verifier.verify(sign())).resolves.toBeDefined();
   });
 
+  it('recognises a verified token again only until it expires, and hands out copies', async () => {
+    const strict = createTokenVerifier({ keys: jwks, issuer, audience, clockToleranceSec: 0 });
+    const token = sign(claims({ exp: Math.floor(Date.now() / 1000) + 1 }), { expiresIn: undefined });
+    const first = await strict.verify(token);
+    first.roles.push('intruder');
+    expect((await strict.verify(token)).roles).toEqual(['admin']);
+    await new Promise((r) => setTimeout(r, 1_100 - (Date.now() % 1000) + 1_000));
+    expect(await rejection(strict.verify(token))).toBe('AUTH_TOKEN_EXPIRED');
+  });
+
   it('refuses to be configured with another algorithm', () => {
     expect(() =>
       createTokenVerifier({

@@ -18,6 +18,14 @@ export interface TokenVerifierOptions {
   algorithms?: readonly ['ES256'];
   clockToleranceSec?: number;
   maxTokenLength?: number;
+  /**
+   * Tokens verified in the last `cacheTtlMs` (default 60 s; 0 turns the cache off) are recognised by their exact
+   * bytes without checking the signature again, while their key is still in the key set and before their
+   * `exp`: a client sends the same token on every request, and an ECDSA verification is most of a request's
+   * authentication cost. At most `cacheSize` tokens (default 10,000) are kept.
+   */
+  cacheTtlMs?: number;
+  cacheSize?: number;
 }
 
 export interface TokenVerifier {
@@ -60,11 +68,27 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   if (!opts.issuer || !opts.audience) throw new Error('issuer and audience are required');
   const clockTolerance = opts.clockToleranceSec ?? 5;
   const maxTokenLength = opts.maxTokenLength ?? 4096;
+  const cacheTtlMs = opts.cacheTtlMs ?? 60_000;
+  const cacheSize = opts.cacheSize ?? 10_000;
+  const now = Date.now;
+  // Insertion order is age: the oldest entry is evicted first.
+  const verified = new Map<string, VerifiedToken>();
 
   return {
     async verify(token) {
       if (token === undefined || token === '') throw new AuthError('AUTH_TOKEN_MISSING');
       if (token.length > maxTokenLength) throw invalid('token too long');
+
+      const hit = verified.get(token);
+      if (hit) {
+        const t = now();
+        // The key must still be in the set (a removed key revokes its tokens here too) and the token unexpired;
+        // anything else goes through the full verification, which gives the precise error.
+        if (t < hit.until && (await opts.keys.getKey(hit.kid)) === hit.key)
+          return copyPrincipal(hit.principal);
+        verified.delete(token);
+      }
+
       if (!compactJws.test(token)) throw invalid('not a signed compact JWS');
 
       const header = decodeHeader(token);
@@ -114,7 +138,30 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
           ? { userId: sub, orgId: org, orgType, roles: [...roles], tokenId: jti }
           : { apiKeyId, orgId: org, orgType, roles: [...roles], tokenId: jti };
       if (scopes !== undefined) principal.scopes = [...scopes];
+      if (cacheTtlMs > 0) {
+        verified.set(token, {
+          principal: copyPrincipal(principal),
+          kid,
+          key,
+          until: Math.min(claims.exp * 1000, now() + cacheTtlMs),
+        });
+        if (verified.size > cacheSize) verified.delete(verified.keys().next().value as string);
+      }
       return principal;
     },
   };
+}
+
+interface VerifiedToken {
+  principal: Principal;
+  kid: string;
+  key: unknown;
+  /** Epoch ms until which the token is recognised without verification. */
+  until: number;
+}
+
+function copyPrincipal(p: Principal): Principal {
+  const out: Principal = { ...p, roles: [...p.roles] };
+  if (p.scopes) out.scopes = [...p.scopes];
+  return out;
 }

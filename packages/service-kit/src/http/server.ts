@@ -90,6 +90,12 @@ export interface HttpServerOptions {
    * a route overrides it with its own `handlerTimeout`) and for a client to send its whole request.
    */
   requestTimeoutMs?: number;
+  /**
+   * Requests served per kept-alive connection before it is closed (default: no limit). Replicas behind a
+   * balancer that spreads connections, not requests (node:cluster, a Kubernetes Service), share the load only
+   * if connections come and go: a client's pool sends most requests on its first connection.
+   */
+  maxRequestsPerSocket?: number;
   /** fastify's trustProxy: true behind the gateway, so request.ip is the client's. */
   trustProxy?: boolean | string | string[];
   /** Dependency checks for /ready, run in parallel, each bounded by readinessTimeoutMs. */
@@ -176,6 +182,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     handlerTimeout: requestTimeoutMs,
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs + 5_000,
+    maxRequestsPerSocket: opts.maxRequestsPerSocket ?? 0,
     trustProxy: opts.trustProxy ?? false,
     // We answer the 503 ourselves while closing, as problem+json, and keep /health up.
     return503OnClosing: false,
