@@ -78,13 +78,45 @@ function requirementText(r: EngineRequirement): string {
   return [r.title, r.description, ...r.items.map((i) => i.description)].join(' \n ');
 }
 
-/** The requirement's terms (log-damped frequency) plus the catalogue synonyms of the processes it names. */
-export function queryTerms(r: EngineRequirement): WeightedTerm[] {
+/**
+ * What a requirement's text says, kept for the last few hundred texts: the terms and the process tags it names
+ * depend on the text alone, and the same requirement is ranked again and again (paging, other weights, after
+ * supplier changes) while tokenising it and matching the catalogue's phrases costs a few tenths of a
+ * millisecond. Entries are never modified after they are made.
+ */
+interface TextAnalysis {
+  readonly terms: readonly WeightedTerm[];
+  readonly namedTags: readonly string[];
+}
+const ANALYSED_TEXTS = 512;
+const analyses = new Map<string, TextAnalysis>();
+
+function analyse(r: EngineRequirement): TextAnalysis {
   const text = requirementText(r);
+  const key = `${r.capabilities.processTags.join(',')}\u0000${text}`;
+  const hit = analyses.get(key);
+  if (hit) return hit;
+  const namedTags = findProcessTags(text).map((t) => t.id);
+  const analysis = { terms: computeQueryTerms(text, namedTags, r.capabilities.processTags), namedTags };
+  analyses.set(key, analysis);
+  if (analyses.size > ANALYSED_TEXTS) analyses.delete(analyses.keys().next().value as string);
+  return analysis;
+}
+
+/** The requirement's terms (with their counts) plus the catalogue synonyms of the processes it names. */
+export function queryTerms(r: EngineRequirement): WeightedTerm[] {
+  return [...analyse(r).terms];
+}
+
+function computeQueryTerms(
+  text: string,
+  namedTags: readonly string[],
+  statedTags: readonly string[],
+): WeightedTerm[] {
   const counts = new Map<string, number>();
   for (const t of tokenizeClean(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
   const terms: WeightedTerm[] = [...counts].map(([term, n]) => ({ term, weight: n }));
-  const tagIds = new Set([...findProcessTags(text).map((t) => t.id), ...r.capabilities.processTags]);
+  const tagIds = new Set([...namedTags, ...statedTags]);
   const extra = new Set<string>();
   for (const id of tagIds) {
     const tag = processTag(id);
@@ -150,7 +182,7 @@ interface QueryContext {
   /** The weights in CRITERIA order, divided by their sum: a score is one dot product. */
   readonly weightVector: Float64Array;
   readonly weightSum: number;
-  readonly terms: WeightedTerm[];
+  readonly terms: readonly WeightedTerm[];
   readonly textScores: Float64Array;
   readonly codeScores: Float64Array;
   textMax: number;
@@ -158,6 +190,8 @@ interface QueryContext {
   codeMax: number;
   readonly codeNormaliser: number;
   readonly capFit: Float64Array | undefined;
+  /** The suppliers with some capability fit (`capFit > 0`). */
+  readonly capFitSet: Bitset | undefined;
   readonly tagIds: readonly string[];
   readonly buyerHistory: Map<number, BuyerHistory> | undefined;
   /** Contracts with this buyer per ordinal (zero elsewhere), when a buyer is given. */
@@ -185,9 +219,10 @@ function buildCapabilityFit(
   index: MatchIndex,
   codes: readonly string[],
   tags: readonly string[],
-): Float64Array | undefined {
+): { fit: Float64Array; holders: Bitset } | undefined {
   if (codes.length === 0 && tags.length === 0) return undefined;
   const fit = index.scratch(2);
+  const holders = new Bitset(index.capacity);
   const parts = (codes.length > 0 ? 1 : 0) + (tags.length > 0 ? 1 : 0);
   if (codes.length > 0) {
     // The deepest prefix held decides: fit = (matched digits / digits) / parts, kept as the maximum over the
@@ -200,6 +235,7 @@ function buildCapabilityFit(
         const v = n / digits.length / parts;
         const set = index.set(`scian:${digits.slice(0, n)}`);
         if (!set) continue;
+        holders.orInPlace(set);
         const words = set.words;
         for (let wi = 0; wi < words.length; wi++) {
           let w = words[wi] as number;
@@ -215,9 +251,14 @@ function buildCapabilityFit(
   }
   if (tags.length > 0) {
     const share = 1 / tags.length / parts;
-    for (const t of tags) index.set(`tag:${t}`)?.forEach((d) => (fit[d] = (fit[d] as number) + share));
+    for (const t of tags) {
+      const set = index.set(`tag:${t}`);
+      if (!set) continue;
+      holders.orInPlace(set);
+      set.forEach((d) => (fit[d] = (fit[d] as number) + share));
+    }
   }
-  return fit;
+  return { fit, holders };
 }
 
 /**
@@ -715,16 +756,16 @@ function byId(index: MatchIndex): (a: number, b: number) => boolean {
 function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions): QueryContext {
   const weights = resolveWeights(options.weights);
   const weightSum = CRITERIA.reduce((s, c) => s + weights[c], 0);
-  const terms = queryTerms(r);
+  const analysis = analyse(r);
+  const terms = analysis.terms;
   const textScores = index.scratch(0);
   index.text.score(terms, textScores);
   const cq = codeQuery(r);
   const codeScores = cq.length > 0 ? index.scratch(1) : new Float64Array(0);
   if (cq.length > 0) index.codes.score(cq, codeScores);
   const stated = r.capabilities.scianCodes.length > 0 || r.capabilities.processTags.length > 0;
-  const tagIds = stated
-    ? [...r.capabilities.processTags]
-    : findProcessTags(requirementText(r)).map((t) => t.id);
+  const tagIds = stated ? [...r.capabilities.processTags] : [...analysis.namedTags];
+  const capability = buildCapabilityFit(index, r.capabilities.scianCodes, tagIds);
   let buyerHistory: Map<number, BuyerHistory> | undefined;
   let buyerCounts: Float64Array | undefined;
   const keys = buyerKeys(r.buyerId, r.buyerName);
@@ -754,7 +795,8 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     textMax: 0,
     codeMax: 0,
     codeNormaliser: cq.length > 0 ? codeNormaliser(index, cq) : 0,
-    capFit: buildCapabilityFit(index, r.capabilities.scianCodes, tagIds),
+    capFit: capability?.fit,
+    capFitSet: capability?.holders,
     tagIds,
     buyerHistory,
     buyerCounts,
@@ -833,21 +875,35 @@ function nearPool(
   constraints: readonly ConstraintSet[],
   size: number,
 ): Bitset {
-  const fit = ctx.capFit;
   const proxy = new TopK(size, (a, b) => a < b);
   const textScores = ctx.textScores;
-  const words = failingOneOrTwo(
+  const failing = failingOneOrTwo(
     index.alive,
     constraints.map((c) => c.pass),
-  ).words;
+  );
+  // Relevance is text + 10 × capability fit. The few suppliers with some fit go first; the scan over everyone
+  // else then reads one array, and the entry bar is kept in a local, read again only after a push (most of the
+  // index is visited on a typical requirement). The heap keeps the same best `size` whatever the order.
+  const fit = ctx.capFit;
+  const fitted = fit && ctx.capFitSet ? ctx.capFitSet.and(failing) : undefined;
+  if (fit && fitted)
+    fitted.forEach((d) => {
+      const rel = (textScores[d] as number) + (fit[d] as number) * 10;
+      if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
+    });
+  let bar = Math.max(0, proxy.threshold);
+  const words = failing.words;
   for (let wi = 0; wi < words.length; wi++) {
     let w = words[wi] as number;
     while (w !== 0) {
       const t = w & -w;
       w ^= t;
       const d = (wi << 5) + 31 - Math.clz32(t);
-      const rel = (textScores[d] as number) + (fit !== undefined ? (fit[d] as number) * 10 : 0);
-      if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
+      const rel = textScores[d] as number;
+      if (rel > 0 && rel >= bar && (fit === undefined || (fit[d] as number) === 0)) {
+        proxy.push(d, rel);
+        bar = Math.max(0, proxy.threshold);
+      }
     }
   }
   return Bitset.from(proxy.sorted().map((x) => x.doc));
