@@ -52,12 +52,14 @@ const OPTIONS = {
   warmup: { type: 'string', default: '2' },
   requirements: { type: 'string', default: '50' },
   freshness: { type: 'string', default: '50' },
+  // One matching replica per core, as `dist/replicas.js` runs it by default on this machine.
+  replicas: { type: 'string', default: String(os.availableParallelism()) },
   'poll-ms': { type: 'string', default: '10' },
   queries: { type: 'string', default: '2000' },
 };
 const USAGE =
   'usage: bench:matching -- [--suppliers N] [--json] [--update-doc FILE] [--rps 200] [--duration 10] ' +
-  '[--warmup 2] [--requirements 50] [--freshness 50] [--poll-ms 10] [--queries 2000]';
+  '[--warmup 2] [--requirements 50] [--freshness 50] [--poll-ms 10] [--queries 2000] [--replicas cores]';
 
 const log = (...a) => process.stderr.write(`[bench:matching] ${a.join(' ')}\n`);
 
@@ -78,6 +80,7 @@ const DURATION_S = num('duration', { integer: false });
 const WARMUP_S = num('warmup', { min: 0, integer: false });
 const REQUIREMENTS = num('requirements', { min: 5 });
 const FRESHNESS = num('freshness');
+const REPLICAS = num('replicas');
 const POLL_MS = num('poll-ms', { min: 0 });
 const QUERIES = num('queries');
 const JSON_OUT = parsed.values.json === true;
@@ -383,9 +386,9 @@ async function loadReadModel(databaseUrl, synthetic) {
 
 // ---- part 2: open loop ---------------------------------------------------------------------------------------
 /**
- * One GET on a keep-alive connection, body read and dropped; resolves with the status. node:http rather than
- * fetch because the load generator shares the machine's two cores with what it measures: fetch (undici's
- * WHATWG layer) cost about 2.4 ms of CPU per request here, node:http about a fifth of that.
+ * One GET on a keep-alive connection, body read and dropped; resolves with the status. node:http rather than fetch because the load
+ * generator shares the machine's two cores with what it measures: fetch (undici's WHATWG layer) cost about
+ * 2.4 ms of CPU per request here, node:http about a fifth of that.
  */
 const loadAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 function get(url, headers) {
@@ -516,7 +519,7 @@ function docSection(r, loads) {
     `- Load average (1 min) at start / before the HTTP run / at the end: ${loads.map((x) => x.toFixed(2)).join(' / ')} on ${os.cpus().length} cores (other processes skew the figures when this exceeds the core count)`,
     `- Command: \`npm run bench:matching -- --suppliers ${N}\` (root; also run by \`npm run bench\`), i.e. \`node services/matching/bench/matching.mjs --suppliers ${N} --rps ${RPS} --duration ${DURATION_S}\``,
     `- In process: the engine CLI (\`packages/matching-engine/dist/bench/bench.js --suppliers ${N} --queries ${QUERIES}\`), numbers as it reports them.`,
-    `- HTTP: registry, matching and gateway from their dist on one private database, event namespace and Redis prefix; the same ${N.toLocaleString('en')} synthetic suppliers (${r.extra.certificates?.toLocaleString('en') ?? '?'} certificates) written into matching's read model before it starts. A buyer signed up through the gateway opens ${REQUIREMENTS} requirements (${r.extra.mix ?? '?'}); an open loop sends \`GET /api/matching/requirements/:id/matches\` (default page: 20 candidates, 10 near misses) with its bearer token at ${RPS} req/s for ${DURATION_S} s after a ${WARMUP_S} s warm-up, 80 % to typical and 20 % to broad requirements; latency from each request's scheduled send time to the end of its body. Two runs: first every request ranks afresh (a distinct, negligible \`weights.qualification\` per request defeats matching's per-requirement result cache; this is the reported \`http\`), then repeated views of the same requirements (served from that cache while no supplier changes).`,
+    `- HTTP: registry, matching (${REPLICAS} replica${REPLICAS === 1 ? '' : 's'} on one port, \`services/matching/dist/replicas.js\`, each with its own index following the streams) and gateway from their dist on one private database, event namespace and Redis prefix; the same ${N.toLocaleString('en')} synthetic suppliers (${r.extra.certificates?.toLocaleString('en') ?? '?'} certificates) written into matching's read model before it starts. A buyer signed up through the gateway opens ${REQUIREMENTS} requirements (${r.extra.mix ?? '?'}); an open loop sends \`GET /api/matching/requirements/:id/matches\` (default page: 20 candidates, 10 near misses) with its bearer token at ${RPS} req/s for ${DURATION_S} s after a ${WARMUP_S} s warm-up, 80 % to typical and 20 % to broad requirements; latency from each request's scheduled send time to the end of its body. Two runs: first every request ranks afresh (a distinct, negligible \`weights.qualification\` per request defeats matching's per-requirement result cache; this is the reported \`http\`), then repeated views of the same requirements (served from that cache while no supplier changes).`,
     `- Freshness: ${FRESHNESS} \`registry.supplier.updated\` events published to the namespace's REGISTRY stream, one at a time; each adds to one supplier a SCIAN class no other supplier has, and one open requirement asks for exactly that class; time from publish to the first poll (every ${POLL_MS} ms, through the gateway) listing the supplier as a candidate. Measured before the HTTP run, on an otherwise idle service.`,
     `- Rate limits raised for the run: ${Object.entries(LIMITS)
       .map(([k, v]) => `\`${k}=${v}\``)
@@ -628,13 +631,23 @@ try {
   });
   await waitReady(registry, registryUrl, 60_000);
   const bootStart = performance.now();
-  const matching = start('matching', [path.join(ROOT, 'services/matching/dist/main.js')], {
+  const matching = start('matching', [path.join(ROOT, 'services/matching/dist/replicas.js')], {
     ...shared,
     PORT: String(matchingPort),
+    MATCHING_REPLICAS: String(REPLICAS),
   });
   await waitReady(matching, matchingUrl, 600_000);
+  // /ready answers once one replica listens; the others may still be building their index.
+  const allListening = `all ${REPLICAS} replicas listening`;
+  while (!matching.tail.join('').includes(allListening)) {
+    if (matching.exited)
+      throw new Error(`matching exited (${matching.code}):\n${matching.tail.join('').slice(-2000)}`);
+    await sleep(200);
+  }
   result.extra.bootMs = performance.now() - bootStart;
-  log(`matching ready after ${(result.extra.bootMs / 1000).toFixed(1)} s (index built from the read model)`);
+  log(
+    `matching ready after ${(result.extra.bootMs / 1000).toFixed(1)} s (${REPLICAS} replica${REPLICAS === 1 ? '' : 's'}, each building its index from the read model)`,
+  );
   const gateway = start('gateway', [path.join(ROOT, 'services/gateway/dist/main.js')], {
     ...shared,
     PORT: String(gatewayPort),

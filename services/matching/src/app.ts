@@ -54,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<HttpServer> {
   const app = await createHttpServer({
     service: 'matching',
     ...(deps.logger ? { logger: deps.logger } : {}),
+    // Replicas (dist/replicas.js, or a Kubernetes Service) are handed connections, not requests.
+    maxRequestsPerSocket: 100,
     trustProxy:
       config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
     readiness: deps.readiness,
