@@ -972,12 +972,18 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
   const nearMisses: NearMiss[] = [];
   if (near) {
     const nearTop = new TopK(nearMissLimit, before);
+    // Highest bound first: once the page of near misses is full, the first supplier whose bound cannot reach it
+    // ends the scan (a few hundred bounds cost less than scoring them all in ordinal order).
+    const byBound: { d: number; b: number }[] = [];
     near.forEach((d) => {
-      if (!index.docs[d]) return;
-      if (bound(d) + BOUND_SLACK < nearTop.threshold) return;
+      if (index.docs[d]) byBound.push({ d, b: bound(d) });
+    });
+    byBound.sort((x, y) => y.b - x.b);
+    for (const { d, b } of byBound) {
+      if (b + BOUND_SLACK < nearTop.threshold) break;
       values(ctx, d, v);
       nearTop.push(d, total(ctx, v));
-    });
+    }
     for (const { doc, score } of nearTop.sorted())
       nearMisses.push({
         supplierId: (index.docs[doc] as DocInfo).supplier.id,
