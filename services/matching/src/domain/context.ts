@@ -13,9 +13,19 @@ const mexicoCity = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// The day changes on a whole minute in Mexico City (a whole-hour offset), so one formatting per minute is exact;
+// Intl formatting costs more than the rest of a cached page.
+let lastMinute = Number.NaN;
+let lastDay = '';
+
 /** Today's date in Mexico City's calendar, YYYY-MM-DD: deadlines and certificate validity are read in it. */
 export function todayInMexico(now: Date = new Date()): string {
-  return mexicoCity.format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = mexicoCity.format(now);
+    lastMinute = minute;
+  }
+  return lastDay;
 }
 
 /** A real calendar date (2025-02-30 is not) within years PostgreSQL and people both read sensibly. */

@@ -289,16 +289,12 @@ export interface MatchesQuery {
 
 export async function getMatches(d: RequirementDeps, id: string, q: MatchesQuery, ctx: RequestContext) {
   const p = principalOf(ctx);
-  const row = await d.requirements.find(d.db, id);
+  const row = await d.requirements.findWithBuyerName(d.db, id);
   if (!row || row.buyer_org_id !== p.orgId) throw errors.REQUIREMENT_NOT_FOUND();
   const weights: Weights = { ...DEFAULT_WEIGHTS, ...q.weights };
   if (Object.values(weights).every((w) => w === 0)) throw errors.WEIGHTS_ALL_ZERO();
   const evaluatedOn = todayInMexico(d.now());
-  const requirement = toEngineRequirement(
-    row,
-    await d.requirements.buyerName(d.db, row.buyer_org_id),
-    evaluatedOn,
-  );
+  const requirement = toEngineRequirement(row, row.buyer_name, evaluatedOn);
   // The requirement's version changes with its content; the buyer's name and the day are part of the input.
   const result = d.index.match(
     requirement,
