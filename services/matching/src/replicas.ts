@@ -28,13 +28,17 @@ if (cluster.isPrimary) {
     cluster.fork();
   };
   for (let i = 0; i < count; i++) fork();
-  let listening = 0;
-  cluster.on('listening', () => {
-    listening++;
+  const listening = new Set<number>();
+  cluster.on('listening', (worker) => {
+    listening.add(worker.id);
+    process.stdout.write(
+      `matching: replica ${worker.process.pid} listening (${listening.size} of ${count})\n`,
+    );
     // Read by the benchmark, which waits for every replica before it measures.
-    if (listening === count) process.stdout.write(`matching: all ${count} replicas listening\n`);
+    if (listening.size === count) process.stdout.write(`matching: all ${count} replicas listening\n`);
   });
   cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
