@@ -13,7 +13,7 @@ const problems = [];
 const notes = [];
 
 const INFRA = ['nats', 'redis', 'postgres'];
-const APPS = { registry: 3001, gateway: 8080 };
+const APPS = { registry: 3001, matching: 3002, gateway: 8080 };
 const APP_ENV = ['DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'HOST', 'PORT'];
 
 function sh(cmd, args, input) {
@@ -96,6 +96,14 @@ if (compose) {
     const env = gw.environment ?? {};
     if (!Array.isArray(env) && env.REGISTRY_URL !== 'http://registry:3001')
       problems.push('gateway: REGISTRY_URL should be http://registry:3001');
+    if (!Array.isArray(env) && env.MATCHING_URL !== 'http://matching:3002')
+      problems.push('gateway: MATCHING_URL should be http://matching:3002');
+  }
+  const matchingEnv = services.matching?.environment ?? {};
+  if (services.matching && !Array.isArray(matchingEnv)) {
+    if (matchingEnv.JWKS_URL !== 'http://registry:3001/.well-known/jwks.json')
+      problems.push('matching: JWKS_URL should be http://registry:3001/.well-known/jwks.json');
+    if (!matchingEnv.JWT_ISSUER) problems.push('matching: environment JWT_ISSUER missing');
   }
 } else if (!problems.length) {
   for (const line of [
@@ -104,11 +112,16 @@ if (compose) {
     '  redis:',
     '  postgres:',
     '  registry:',
+    '  matching:',
     '  gateway:',
-    '"8080:8080"',
+    "'8080:8080'",
     'dockerfile: infra/Dockerfile',
   ]) {
-    if (!text.includes(line)) problems.push(`docker-compose.yml: expected "${line.trim()}"`);
+    // Keys (`services:`, `  <service>:`) must be whole lines: `  matching:` also occurs inside depends_on.
+    const found = line.endsWith(':')
+      ? text.split('\n').some((l) => l.trimEnd() === line)
+      : text.includes(line);
+    if (!found) problems.push(`docker-compose.yml: expected "${line.trim()}"`);
   }
 }
 
