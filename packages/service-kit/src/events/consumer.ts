@@ -10,6 +10,7 @@ import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstrea
 import type { Validation } from '@vinculo/contracts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isDatabaseUnavailable } from '../db/index.js';
+import { closeWhenStuck } from './consume-watch.js';
 import { backoffMs, errorMessage, sleep, type EventsLogger } from './log.js';
 import type { EventTables } from './migrations.js';
 import { DEFAULT_BACKOFF_MS, type ConsumerDefinition } from './streams.js';
@@ -212,23 +213,6 @@ export function createInboxConsumer<DB, E extends { id: string }>(
     }
   }
 
-  async function watch(messages: ConsumerMessages): Promise<void> {
-    for await (const s of messages.status()) {
-      if (s.type === 'heartbeats_missed') {
-        log.warn({ consumer: durable, count: s.count }, 'consumer heartbeats missed');
-        // The pull can sit idle after a server restart: end this loop so run() re-creates it.
-        if (s.count >= 2) await messages.close();
-      } else if (
-        s.type === 'consumer_deleted' ||
-        s.type === 'consumer_not_found' ||
-        s.type === 'stream_not_found'
-      ) {
-        log.warn({ consumer: durable, status: s.type }, 'consumer or stream missing; re-creating the loop');
-        await messages.close();
-      }
-    }
-  }
-
   async function run(): Promise<void> {
     let failures = 0;
     while (running) {
@@ -241,7 +225,7 @@ export function createInboxConsumer<DB, E extends { id: string }>(
         current = messages;
         stats.loops++;
         failures = 0;
-        watch(messages).catch((err: unknown) =>
+        closeWhenStuck(messages, log, { consumer: durable }).catch((err: unknown) =>
           log.warn({ err: errorMessage(err) }, 'consumer status watch ended'),
         );
         for await (const m of messages) {

@@ -10,6 +10,7 @@ export type {
   InboxConsumerOptions,
   InboxConsumerStats,
 } from './consumer.js';
+export { closeWhenStuck } from './consume-watch.js';
 export { silentLogger, type EventsLogger } from './log.js';
 export { EVENT_TABLES_SQL, type EventTables, type InboxTable, type OutboxTable } from './migrations.js';
 export { connectNats, type ConnectNatsOptions } from './nats.js';

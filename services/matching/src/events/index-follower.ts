@@ -26,7 +26,12 @@
  */
 import { streamName, subject, subjectFilter, validateEvent } from '@vinculo/contracts';
 import type { Kysely } from '@vinculo/service-kit/db';
-import type { EventsLogger, jetstream, jetstreamManager } from '@vinculo/service-kit/events';
+import {
+  closeWhenStuck,
+  type EventsLogger,
+  type jetstream,
+  type jetstreamManager,
+} from '@vinculo/service-kit/events';
 import { appliedEventIds, appliedStreamSeq } from '../db/read-model.repository.js';
 import type { MatchingDb } from '../db/schema.js';
 import { supplierChangedBy } from '../domain/freshness.js';
@@ -255,26 +260,6 @@ export async function startIndexFollower(opts: IndexFollowerOptions): Promise<In
 
   const current: { registry?: ConsumerMessages; deals?: ConsumerMessages } = {};
 
-  async function watch(name: 'registry' | 'deals', messages: ConsumerMessages): Promise<void> {
-    for await (const s of messages.status()) {
-      if (s.type === 'heartbeats_missed') {
-        log.warn({ follower: name, count: s.count }, 'index follower: heartbeats missed');
-        // The pull can sit idle after a server restart: end this loop so follow() re-creates it.
-        if (s.count >= 2) await messages.close();
-      } else if (
-        s.type === 'consumer_deleted' ||
-        s.type === 'consumer_not_found' ||
-        s.type === 'stream_not_found'
-      ) {
-        log.warn(
-          { follower: name, status: s.type },
-          'index follower: consumer or stream missing; re-creating',
-        );
-        await messages.close();
-      }
-    }
-  }
-
   async function follow(
     name: 'registry' | 'deals',
     stream: string,
@@ -295,7 +280,7 @@ export async function startIndexFollower(opts: IndexFollowerOptions): Promise<In
         if (stopped) await messages.close(); // stop() ran while the consumer was being created
         s.loops++;
         attempts = 0;
-        watch(name, messages).catch((err: unknown) =>
+        closeWhenStuck(messages, log, { follower: name }).catch((err: unknown) =>
           log.warn({ follower: name, err: errorMessage(err) }, 'index follower: status watch ended'),
         );
         for await (const m of messages) {
