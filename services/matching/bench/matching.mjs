@@ -54,12 +54,14 @@ const OPTIONS = {
   freshness: { type: 'string', default: '50' },
   // One matching replica per core, as `dist/replicas.js` runs it by default on this machine.
   replicas: { type: 'string', default: String(os.availableParallelism()) },
+  // Further afresh runs at these rates (comma-separated, '' for none): where the knee of the queue is.
+  sweep: { type: 'string', default: '100,150' },
   'poll-ms': { type: 'string', default: '10' },
   queries: { type: 'string', default: '2000' },
 };
 const USAGE =
   'usage: bench:matching -- [--suppliers N] [--json] [--update-doc FILE] [--rps 200] [--duration 10] ' +
-  '[--warmup 2] [--requirements 50] [--freshness 50] [--poll-ms 10] [--queries 2000] [--replicas cores]';
+  '[--warmup 2] [--requirements 50] [--freshness 50] [--poll-ms 10] [--queries 2000] [--replicas cores] [--sweep 100,150]';
 
 const log = (...a) => process.stderr.write(`[bench:matching] ${a.join(' ')}\n`);
 
@@ -81,6 +83,17 @@ const WARMUP_S = num('warmup', { min: 0, integer: false });
 const REQUIREMENTS = num('requirements', { min: 5 });
 const FRESHNESS = num('freshness');
 const REPLICAS = num('replicas');
+const SWEEP = String(parsed.values.sweep ?? '')
+  .split(',')
+  .filter((x) => x.trim() !== '')
+  .map((x) => {
+    const v = Number(x);
+    if (!Number.isFinite(v) || v <= 0) {
+      process.stderr.write(`bad --sweep ${parsed.values.sweep}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    return v;
+  });
 const POLL_MS = num('poll-ms', { min: 0 });
 const QUERIES = num('queries');
 const JSON_OUT = parsed.values.json === true;
@@ -483,6 +496,11 @@ function table(r) {
         : 'n/a',
       '',
     ],
+    ...(r.extra.sweep ?? []).map((x) => [
+      `HTTP p50 / p99 at ${x.rps} req/s offered, every request ranking afresh`,
+      `${ms(x.p50)} / ${ms(x.p99)}${x.failed ? ` (${x.failed} failed)` : ''}`,
+      '',
+    ]),
     [
       'HTTP sent rate, max, requests, non-2xx, errors',
       r.extra.http
@@ -519,7 +537,7 @@ function docSection(r, loads) {
     `- Load average (1 min) at start / before the HTTP run / at the end: ${loads.map((x) => x.toFixed(2)).join(' / ')} on ${os.cpus().length} cores (other processes skew the figures when this exceeds the core count)`,
     `- Command: \`npm run bench:matching -- --suppliers ${N}\` (root; also run by \`npm run bench\`), i.e. \`node services/matching/bench/matching.mjs --suppliers ${N} --rps ${RPS} --duration ${DURATION_S}\``,
     `- In process: the engine CLI (\`packages/matching-engine/dist/bench/bench.js --suppliers ${N} --queries ${QUERIES}\`), numbers as it reports them.`,
-    `- HTTP: registry, matching (${REPLICAS} replica${REPLICAS === 1 ? '' : 's'} on one port, \`services/matching/dist/replicas.js\`, each with its own index following the streams) and gateway from their dist on one private database, event namespace and Redis prefix; the same ${N.toLocaleString('en')} synthetic suppliers (${r.extra.certificates?.toLocaleString('en') ?? '?'} certificates) written into matching's read model before it starts. A buyer signed up through the gateway opens ${REQUIREMENTS} requirements (${r.extra.mix ?? '?'}); an open loop sends \`GET /api/matching/requirements/:id/matches\` (default page: 20 candidates, 10 near misses) with its bearer token at ${RPS} req/s for ${DURATION_S} s after a ${WARMUP_S} s warm-up, 80 % to typical and 20 % to broad requirements; latency from each request's scheduled send time to the end of its body. Two runs: first every request ranks afresh (a distinct, negligible \`weights.qualification\` per request defeats matching's per-requirement result cache; this is the reported \`http\`), then repeated views of the same requirements (served from that cache while no supplier changes).`,
+    `- HTTP: registry, matching (${REPLICAS} replica${REPLICAS === 1 ? '' : 's'} on one port, \`services/matching/dist/replicas.js\`, each with its own index following the streams) and gateway from their dist on one private database, event namespace and Redis prefix; the same ${N.toLocaleString('en')} synthetic suppliers (${r.extra.certificates?.toLocaleString('en') ?? '?'} certificates) written into matching's read model before it starts. A buyer signed up through the gateway opens ${REQUIREMENTS} requirements (${r.extra.mix ?? '?'}); an open loop sends \`GET /api/matching/requirements/:id/matches\` (default page: 20 candidates, 10 near misses) with its bearer token at ${RPS} req/s for ${DURATION_S} s after a ${WARMUP_S} s warm-up, 80 % to typical and 20 % to broad requirements; latency from each request's scheduled send time to the end of its body. Two runs: first every request ranks afresh (a distinct, negligible \`weights.qualification\` per request defeats matching's per-requirement result cache; this is the reported \`http\`), then repeated views of the same requirements (served from that cache while no supplier changes)${SWEEP.length ? `, then ranking afresh again at ${SWEEP.join(' and ')} req/s (same warm-up and duration)` : ''}.`,
     `- Freshness: ${FRESHNESS} \`registry.supplier.updated\` events published to the namespace's REGISTRY stream, one at a time; each adds to one supplier a SCIAN class no other supplier has, and one open requirement asks for exactly that class; time from publish to the first poll (every ${POLL_MS} ms, through the gateway) listing the supplier as a candidate. Measured before the HTTP run, on an otherwise idle service.`,
     `- Rate limits raised for the run: ${Object.entries(LIMITS)
       .map(([k, v]) => `\`${k}=${v}\``)
@@ -857,6 +875,27 @@ try {
       status = 1;
       log('HTTP: some requests failed: the latencies include them (a failure is not a fast answer)');
     }
+  }
+
+  // The same afresh load at other rates: one figure at 200 req/s says little once that is past the knee.
+  result.extra.sweep = [];
+  for (const rate of SWEEP) {
+    if (WARMUP_S > 0)
+      await openLoop({
+        urls: sequence(Math.round(rate * WARMUP_S), true),
+        headers,
+        rps: rate,
+        seconds: WARMUP_S,
+      });
+    const http = await openLoop({
+      urls: sequence(Math.round(rate * DURATION_S), true),
+      headers,
+      rps: rate,
+      seconds: DURATION_S,
+    });
+    result.extra.sweep.push({ rps: rate, p50: http.p50, p99: http.p99, failed: http.non2xx + http.errors });
+    log(`HTTP sweep (ranking afresh): ${rate} req/s → p50 ${ms(http.p50)}, p99 ${ms(http.p99)}`);
+    if (http.non2xx + http.errors > 0) status = 1;
   }
 
   loads.push(os.loadavg()[0]);
