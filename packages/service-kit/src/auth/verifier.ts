@@ -70,7 +70,6 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const maxTokenLength = opts.maxTokenLength ?? 4096;
   const cacheTtlMs = opts.cacheTtlMs ?? 60_000;
   const cacheSize = opts.cacheSize ?? 10_000;
-  const now = Date.now;
   // Insertion order is age: the oldest entry is evicted first.
   const verified = new Map<string, VerifiedToken>();
 
@@ -81,7 +80,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
 
       const hit = verified.get(token);
       if (hit) {
-        const t = now();
+        const t = Date.now();
         // The key must still be in the set (a removed key revokes its tokens here too) and the token unexpired;
         // anything else goes through the full verification, which gives the precise error.
         if (t < hit.until && (await opts.keys.getKey(hit.kid)) === hit.key)
@@ -143,7 +142,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
           principal: copyPrincipal(principal),
           kid,
           key,
-          until: Math.min(claims.exp * 1000, now() + cacheTtlMs),
+          until: Math.min(claims.exp * 1000, Date.now() + cacheTtlMs),
         });
         if (verified.size > cacheSize) verified.delete(verified.keys().next().value as string);
       }

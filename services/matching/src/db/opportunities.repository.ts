@@ -3,6 +3,7 @@
  * visible here; the rules (who may ask, what counts as visible) are written out in domain/opportunities.ts.
  */
 import { sql, type Executor } from '@vinculo/service-kit/db';
+import { requirementWithBuyerName } from './requirements.repository.js';
 import type { MatchingDb, Requirement } from './schema.js';
 
 export type VisibleRequirement = Requirement & { buyer_name: string | null; invited: boolean };
@@ -76,18 +77,7 @@ export function createOpportunityRepository() {
     },
 
     /** A requirement with its buyer's name (from the read model of organisations). */
-    async requirement(
-      db: Executor<MatchingDb>,
-      id: string,
-    ): Promise<(Requirement & { buyer_name: string | null }) | undefined> {
-      return db
-        .selectFrom('requirements as r')
-        .leftJoin('organizations as o', 'o.id', 'r.buyer_org_id')
-        .selectAll('r')
-        .select('o.name as buyer_name')
-        .where('r.id', '=', id)
-        .executeTakeFirst();
-    },
+    requirement: requirementWithBuyerName,
 
     /** Which of these suppliers are invited to the requirement. */
     async invitedAmong(

@@ -11,6 +11,20 @@ export interface NewRequirement {
   visibility: Visibility;
 }
 
+/** A requirement with its buyer's name from the read model of organisations (null when unknown), in one query. */
+export function requirementWithBuyerName(
+  db: Executor<MatchingDb>,
+  id: string,
+): Promise<(Requirement & { buyer_name: string | null }) | undefined> {
+  return db
+    .selectFrom('requirements')
+    .leftJoin('organizations', 'organizations.id', 'requirements.buyer_org_id')
+    .selectAll('requirements')
+    .select('organizations.name as buyer_name')
+    .where('requirements.id', '=', id)
+    .executeTakeFirst();
+}
+
 export function createRequirementRepository() {
   return {
     /** Timestamps come from the caller in millisecond precision, so a page cursor (an ISO time) matches exactly. */
@@ -89,28 +103,7 @@ export function createRequirementRepository() {
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
     },
 
-    /** The requirement with its buyer's name from the read model (null when unknown), in one round trip. */
-    async findWithBuyerName(
-      db: Executor<MatchingDb>,
-      id: string,
-    ): Promise<(Requirement & { buyer_name: string | null }) | undefined> {
-      return db
-        .selectFrom('requirements')
-        .leftJoin('organizations', 'organizations.id', 'requirements.buyer_org_id')
-        .selectAll('requirements')
-        .select('organizations.name as buyer_name')
-        .where('requirements.id', '=', id)
-        .executeTakeFirst();
-    },
-
-    async buyerName(db: Executor<MatchingDb>, orgId: string): Promise<string | null> {
-      const row = await db
-        .selectFrom('organizations')
-        .select('name')
-        .where('id', '=', orgId)
-        .executeTakeFirst();
-      return row?.name ?? null;
-    },
+    findWithBuyerName: requirementWithBuyerName,
   };
 }
 

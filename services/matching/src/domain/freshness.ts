@@ -156,19 +156,20 @@ export async function rematchSupplier(d: FreshnessDeps, supplierId: string): Pro
   const open = (
     await d.db
       .selectFrom('requirements')
-      .selectAll()
-      .where('state', '=', 'open')
-      .where('deadline', '>=', today)
+      .leftJoin('organizations', 'organizations.id', 'requirements.buyer_org_id')
+      .selectAll('requirements')
+      .select('organizations.name as buyer_name')
+      .where('requirements.state', '=', 'open')
+      .where('requirements.deadline', '>=', today)
       .execute()
-  ).map((row) => ({ id: row.id, row, engine: toEngineRequirement(row, null, today) }));
+  ).map((row) => ({ id: row.id, row, engine: toEngineRequirement(row, row.buyer_name, today) }));
 
   const before = qualifyingFor(round.before, open);
   const now = qualifyingFor(current ?? null, open);
   const announced: string[] = [];
   for (const r of open) {
     if (!now.has(r.id) || before.has(r.id)) continue;
-    const engine = toEngineRequirement(r.row, await requirements.buyerName(d.db, r.row.buyer_org_id), today);
-    const score = rankedScore(d.index, engine, supplierId);
+    const score = rankedScore(d.index, r.engine, supplierId);
     if (score === undefined) continue; // the index disagrees (a newer change): the next round decides
     if (await announce(d, r.row, supplierId, score, round.trigger)) announced.push(r.id);
   }
