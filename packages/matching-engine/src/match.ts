@@ -891,19 +891,22 @@ function nearPool(
       const rel = (textScores[d] as number) + (fit[d] as number) * 10;
       if (rel > 0 && rel >= proxy.threshold) proxy.push(d, rel);
     });
+  // Most of the index fails one constraint on a typical requirement, and the bar rises after a few hundred
+  // pushes: reading the scores in ordinal order and testing membership only above the bar costs a comparison
+  // per supplier instead of a bit extraction per failing supplier (same order, so the same heap).
   let bar = Math.max(0, proxy.threshold);
   const words = failing.words;
-  for (let wi = 0; wi < words.length; wi++) {
-    let w = words[wi] as number;
-    while (w !== 0) {
-      const t = w & -w;
-      w ^= t;
-      const d = (wi << 5) + 31 - Math.clz32(t);
-      const rel = textScores[d] as number;
-      if (rel > 0 && rel >= bar && (fit === undefined || (fit[d] as number) === 0)) {
-        proxy.push(d, rel);
-        bar = Math.max(0, proxy.threshold);
-      }
+  const end = Math.min(textScores.length, words.length << 5);
+  for (let d = 0; d < end; d++) {
+    const rel = textScores[d] as number;
+    if (
+      rel > 0 &&
+      rel >= bar &&
+      ((words[d >>> 5] as number) & (1 << (d & 31))) !== 0 &&
+      (fit === undefined || (fit[d] as number) === 0)
+    ) {
+      proxy.push(d, rel);
+      bar = Math.max(0, proxy.threshold);
     }
   }
   return Bitset.from(proxy.sorted().map((x) => x.doc));
