@@ -465,6 +465,46 @@ async function openLoop({ urls, headers, rps, seconds }) {
   };
 }
 
+// ---- CPU per request ------------------------------------------------------------------------------------------
+// Latency on a shared 2-core machine moves with whatever else runs; the CPU time each process spends per request
+// does not (much), so every HTTP run also reports it: user + system time from /proc (Linux; null elsewhere) of
+// each child and its descendants (matching's cluster workers), and of this process (the load generator).
+const CLK_TCK = 100;
+function cpuTicks(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ticks = Number(f[11]) + Number(f[12]);
+    for (const task of fs.readdirSync(`/proc/${pid}/task`))
+      for (const c of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+        ticks += cpuTicks(Number(c)) ?? 0;
+    return ticks;
+  } catch {
+    return null;
+  }
+}
+function cpuSnapshot() {
+  const out = { 'load generator': process.cpuUsage() };
+  for (const p of children) if (!p.exited) out[p.name] = cpuTicks(p.child.pid);
+  return out;
+}
+/** CPU milliseconds per request by process between two snapshots. */
+function cpuPerRequest(before, after, requests) {
+  const out = {};
+  for (const [name, a] of Object.entries(after)) {
+    const b = before[name];
+    if (a === null || b === null || b === undefined || requests === 0) continue;
+    const msUsed =
+      name === 'load generator' ? (a.user + a.system - b.user - b.system) / 1000 : ((a - b) * 1000) / CLK_TCK;
+    out[name] = round(msUsed / requests);
+  }
+  return out;
+}
+const cpuText = (c) =>
+  Object.entries(c ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') + (c ? ` (total ${round(Object.values(c).reduce((s, v) => s + v, 0))})` : '');
+
 // ---- report --------------------------------------------------------------------------------------------------
 function machine() {
   const cpus = os.cpus();
@@ -829,6 +869,14 @@ try {
   // distinct, negligible `weights.qualification` per request defeats the cache); repeated views are measured
   // second and reported beside it.
   token = await login(); // fresh, so it cannot expire during the run
+  {
+    // What the processes spend with no request at all (timers, consumers, job workers): the floor under the
+    // per-request figures below, which include it.
+    const before = cpuSnapshot();
+    await sleep(5_000);
+    result.extra.idleCpu = cpuPerRequest(before, cpuSnapshot(), 5);
+    log(`idle: CPU ms per second: ${cpuText(result.extra.idleCpu)}`);
+  }
   const headers = { authorization: `Bearer ${token}` };
   const rs = synthetic.rng(11);
   let serial = 0;
@@ -854,12 +902,14 @@ try {
     }
     loads.push(os.loadavg()[0]);
     log(`HTTP run (${label}): ${RPS} req/s offered for ${DURATION_S} s, open loop, through the gateway`);
+    const cpuBefore = cpuSnapshot();
     const http = await openLoop({
       urls: sequence(Math.round(RPS * DURATION_S), fresh),
       headers,
       rps: RPS,
       seconds: DURATION_S,
     });
+    http.cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), http.requests);
     const summary = { offeredRps: RPS, p50Ms: round(http.p50), p99Ms: round(http.p99) };
     if (fresh) {
       result.extra.http = http;
@@ -871,6 +921,7 @@ try {
     log(
       `HTTP (${label}): p50 ${ms(http.p50)}, p99 ${ms(http.p99)}, max ${ms(http.max)}; sent ${round(http.sentRps)} req/s (max send lag ${ms(http.maxLag)}); ${http.requests} requests, ${http.non2xx} non-2xx, ${http.errors} errors${http.non2xx + http.errors ? ` ${JSON.stringify(http.statuses)}` : ''}`,
     );
+    log(`HTTP (${label}): CPU ms per request: ${cpuText(http.cpu)}`);
     if (http.non2xx + http.errors > 0) {
       status = 1;
       log('HTTP: some requests failed: the latencies include them (a failure is not a fast answer)');
@@ -887,14 +938,16 @@ try {
         rps: rate,
         seconds: WARMUP_S,
       });
+    const cpuBefore = cpuSnapshot();
     const http = await openLoop({
       urls: sequence(Math.round(rate * DURATION_S), true),
       headers,
       rps: rate,
       seconds: DURATION_S,
     });
-    result.extra.sweep.push({ rps: rate, p50: http.p50, p99: http.p99, failed: http.non2xx + http.errors });
-    log(`HTTP sweep (ranking afresh): ${rate} req/s → p50 ${ms(http.p50)}, p99 ${ms(http.p99)}`);
+    const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), http.requests);
+    result.extra.sweep.push({ rps: rate, p50: http.p50, p99: http.p99, failed: http.non2xx + http.errors, cpu });
+    log(`HTTP sweep (ranking afresh): ${rate} req/s → p50 ${ms(http.p50)}, p99 ${ms(http.p99)}; CPU ms per request: ${cpuText(cpu)}`);
     if (http.non2xx + http.errors > 0) status = 1;
   }
 
