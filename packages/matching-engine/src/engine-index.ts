@@ -157,7 +157,7 @@ export class MatchIndex {
   /** Bumped by every change; caches of derived sets compare it to know they are stale. */
   version = 0;
   /** Hard-constraint sets that depend only on the index and the query's parameters (e.g. a certificate on a date). */
-  readonly constraintCache = new Map<string, { version: number; pass: Bitset }>();
+  readonly constraintCache = new Map<string, { version: number; value: unknown }>();
   private readonly scratchArrays: Float64Array[] = [];
 
   get size(): number {

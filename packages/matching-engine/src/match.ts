@@ -60,6 +60,10 @@ const SYNONYM_WEIGHT = 0.5;
 /** Far above the rounding error of a sum of a dozen terms in 0..1, far below any meaningful score gap. */
 const BOUND_SLACK = 1e-9;
 const DECLARED_CERT_VALUE = 0.6;
+/** The certificates criterion by status code: none valid, declared, verified. */
+const CERT_VALUE = [0, DECLARED_CERT_VALUE, 1] as const;
+/** Derived constraint columns kept per index version (a certificate standard on a day: a byte and two bits per supplier). */
+const CONSTRAINT_CACHE_SIZE = 64;
 const OVERQUALIFIED_TIER_VALUE = 0.8;
 /** Years after which a supplier's latest contract counts for 1/e of a current one. */
 const RECENCY_SCALE_YEARS = 3;
@@ -204,6 +208,8 @@ interface QueryContext {
   /** The requirement's volume unit interned as in the index's columns; -1 when none or unknown to the index. */
   readonly volumeUnit: number;
   readonly certs: readonly RequiredCertificate[];
+  /** Per required certificate (`certs` order), each supplier's status on the evaluation day (`CERT_VALUE`). */
+  readonly certStatus: readonly Uint8Array[];
 }
 
 function nearestKm(coords: Float64Array, lat: number, lon: number): number {
@@ -262,8 +268,8 @@ function buildCapabilityFit(
 }
 
 /**
- * The criteria values of one supplier, in CRITERIA order. With `bound`, the two costly criteria (certificates,
- * distance) are set to their maximum, 1, instead of computed: the total is then an upper bound of the score
+ * The criteria values of one supplier, in CRITERIA order. With `bound`, the costly criterion (distance, a
+ * trigonometric distance per facility) is set to its maximum, 1, instead of computed: the total is then an upper bound of the score
  * (rounding is monotone, so the bound holds in floating point too), used to skip suppliers that cannot enter
  * the page.
  */
@@ -281,15 +287,10 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
         : NEUTRAL;
   // certificates
   if (ctx.certs.length === 0) out[3] = NEUTRAL;
-  else if (bound) out[3] = 1;
   else {
-    const s = (ctx.index.docs[doc] as DocInfo).supplier;
     let sum = 0;
-    for (const c of ctx.certs) {
-      const b = bestCertificate(s, c, ctx.day);
-      sum += b === undefined ? 0 : b.status === 'verified' ? 1 : DECLARED_CERT_VALUE;
-    }
-    out[3] = sum / ctx.certs.length;
+    for (const c of ctx.certStatus) sum += CERT_VALUE[c[doc] as number] as number;
+    out[3] = sum / ctx.certStatus.length;
   }
   // tier
   if (r.maxTier) {
@@ -332,8 +333,8 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
 
 /**
  * An upper bound of the score of any supplier for this query, cheap enough to test before computing its
- * criteria (MaxScore-style pruning): capability, text, codes, track record and buyer history are read from
- * their arrays as in `values`; certificates, distance and recency are taken at 1 and every other criterion at
+ * criteria (MaxScore-style pruning): capability, text, codes, certificates, track record and buyer history are
+ * read from their arrays as in `values`; distance and recency are taken at 1 and every other criterion at
  * the most it can be for this query (neutral when the query does not engage it). Summed in another order
  * than `total`, so callers compare it with `BOUND_SLACK` of margin.
  */
@@ -343,7 +344,7 @@ function boundFn(ctx: QueryContext): (d: number) => number {
   const col = ctx.index.columns;
   const at = (i: number, v: number): number => (wv[i] as number) * v;
   const constant =
-    at(3, ctx.certs.length > 0 ? 1 : NEUTRAL) +
+    (ctx.certs.length > 0 ? 0 : at(3, NEUTRAL)) +
     at(4, r.maxTier ? 1 : NEUTRAL) +
     at(5, r.location ? 1 : NEUTRAL) +
     at(6, r.volume ? 1 : NEUTRAL) +
@@ -351,7 +352,9 @@ function boundFn(ctx: QueryContext): (d: number) => number {
     at(9, 1) +
     at(10, ctx.index.qualifiedCount > 0 ? 1 : NEUTRAL) +
     at(11, r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only' ? 1 : NEUTRAL);
-  const [w0, w1, w2, w7, w8] = [wv[0], wv[1], wv[2], wv[7], wv[8]] as number[];
+  const [w0, w1, w2, w3, w7, w8] = [wv[0], wv[1], wv[2], wv[3], wv[7], wv[8]] as number[];
+  const certStatus = ctx.certStatus;
+  const certCount = certStatus.length;
   const { capFit, textScores, codeScores, textMax, codeMax, trackDen, buyerDen, buyerCounts } = ctx;
   const codeNone = codeScores.length === 0 ? NEUTRAL : 0;
   const logTrack = col.logTrack;
@@ -365,6 +368,11 @@ function boundFn(ctx: QueryContext): (d: number) => number {
     if (buyerCounts !== undefined) {
       const n = buyerCounts[d] as number;
       if (n > 0 && buyerDen > 0) b += (w8 as number) * (Math.log1p(n) / buyerDen);
+    }
+    if (certCount > 0) {
+      let sum = 0;
+      for (const c of certStatus) sum += CERT_VALUE[c[d] as number] as number;
+      b += (w3 as number) * (sum / certCount);
     }
     return b;
   };
@@ -493,26 +501,56 @@ function capabilityConstraint(index: MatchIndex, r: EngineRequirement): Constrai
   };
 }
 
-function certificatePass(index: MatchIndex, q: RequiredCertificate, day: string): Bitset {
-  // Validity depends on the day, so the set is derived per (standard, day) and cached until the index changes.
-  const key = `cert|${q.standardId}|${day}|${q.verifiedOnly ? 'v' : 'd'}`;
+/**
+ * Each supplier's certificate criterion value for one standard on one day (1 verified, 0.6 declared, 0 none
+ * valid: `bestCertificate` per holder) and the two pass sets (declared or verified; verified only). Validity
+ * depends on the day, so this is derived per (standard, day) and cached until the index changes: the criterion
+ * then costs an array read per supplier, and the pruning bound can use the exact value.
+ */
+interface CertificateColumn {
+  /** 0 none valid, 1 declared, 2 verified (a byte per ordinal: a column per standard and day is cached). */
+  readonly status: Uint8Array;
+  readonly pass: Bitset;
+  readonly verified: Bitset;
+}
+
+function certificateColumn(index: MatchIndex, standardId: string, day: string): CertificateColumn {
+  const key = `cert|${standardId}|${day}`;
   const cached = index.constraintCache.get(key);
-  if (cached && cached.version === index.version) return cached.pass;
+  if (cached && cached.version === index.version) return cached.value as CertificateColumn;
+  const status = new Uint8Array(index.capacity);
   const pass = new Bitset(index.capacity);
+  const verified = new Bitset(index.capacity);
   const holders = new Bitset(index.capacity);
-  for (const id of standardsSatisfying(q.standardId)) {
+  for (const id of standardsSatisfying(standardId)) {
     const b = index.set(`cert:${id}`);
     if (b) holders.orInPlace(b);
   }
+  const q = { standardId };
   holders.forEach((d) => {
     const s = index.docs[d]?.supplier;
     if (!s) return;
     const b = bestCertificate(s, q, day);
-    if (b && (!q.verifiedOnly || b.status === 'verified')) pass.add(d);
+    if (!b) return;
+    pass.add(d);
+    if (b.status === 'verified') {
+      verified.add(d);
+      status[d] = 2;
+    } else status[d] = 1;
   });
-  if (index.constraintCache.size > 256) index.constraintCache.clear();
-  index.constraintCache.set(key, { version: index.version, pass });
-  return pass;
+  const column: CertificateColumn = { status, pass, verified };
+  if (index.constraintCache.size >= CONSTRAINT_CACHE_SIZE) {
+    for (const [k, e] of index.constraintCache)
+      if (e.version !== index.version) index.constraintCache.delete(k);
+    if (index.constraintCache.size >= CONSTRAINT_CACHE_SIZE) index.constraintCache.clear();
+  }
+  index.constraintCache.set(key, { version: index.version, value: column });
+  return column;
+}
+
+function certificatePass(index: MatchIndex, q: RequiredCertificate, day: string): Bitset {
+  const column = certificateColumn(index, q.standardId, day);
+  return q.verifiedOnly ? column.verified : column.pass;
 }
 
 function certificateConstraint(
@@ -756,6 +794,8 @@ function byId(index: MatchIndex): (a: number, b: number) => boolean {
 function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions): QueryContext {
   const weights = resolveWeights(options.weights);
   const weightSum = CRITERIA.reduce((s, c) => s + weights[c], 0);
+  const day = isoDay(r.evaluationDate);
+  const certs = [...r.mustHaveCertificates, ...r.niceToHaveCertificates];
   const analysis = analyse(r);
   const terms = analysis.terms;
   const textScores = index.scratch(0);
@@ -784,8 +824,8 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
   return {
     index,
     req: r,
-    day: isoDay(r.evaluationDate),
-    evalDay: dayNumber(isoDay(r.evaluationDate)),
+    day,
+    evalDay: dayNumber(day),
     weights,
     weightVector: Float64Array.from(CRITERIA, (c) => (weightSum > 0 ? weights[c] / weightSum : 0)),
     weightSum,
@@ -805,7 +845,8 @@ function context(index: MatchIndex, r: EngineRequirement, options: MatchOptions)
     trackDen: 0,
     buyerDen: 0,
     volumeUnit: r.volume ? (index.units.get(r.volume.unit) ?? -1) : -1,
-    certs: [...r.mustHaveCertificates, ...r.niceToHaveCertificates],
+    certs,
+    certStatus: certs.map((c) => certificateColumn(index, c.standardId, day).status),
   };
 }
 
@@ -938,7 +979,7 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
   const v = new Float64Array(CRITERIA.length);
   const before = byId(index);
   const top = new TopK(offset + limit, before);
-  const costly = ctx.certs.length > 0 || r.location != null;
+  const costly = r.location != null;
   const bound = boundFn(ctx);
   const docs = index.docs;
   let count = 0;
@@ -956,8 +997,8 @@ export function match(index: MatchIndex, r: EngineRequirement, options: MatchOpt
         // A supplier whose bound cannot reach the page is counted and skipped without computing its criteria.
         if (bound(d) + BOUND_SLACK < threshold) continue;
         if (costly) {
-          // Certificates and distance cost a scan and a trigonometric distance: skip them when even their
-          // best values could not lift the supplier onto the page.
+          // Distance costs a trigonometric distance per facility: skip it when even its best value could not
+          // lift the supplier onto the page.
           values(ctx, d, v, true);
           if (total(ctx, v) < threshold) continue;
         }
