@@ -10,9 +10,10 @@
  * - Chunked multipart: streamed through a byte counter; past the limit the upstream request is cut and the answer
  *   is 413 (unless the upstream had already answered, then its answer stands).
  *
- * After a 413 the rest of the client's body is read and thrown away (up to `upload` bytes more) so the client,
- * still sending, reads the answer on a live connection; a body declared or sent past that is answered with
- * `connection: close`.
+ * A 413 is sent only once the rest of the client's body has been read and thrown away (up to `upload` bytes
+ * more): fastify closes the connection after any body-parser error, and a client still sending when it does gets
+ * EPIPE instead of the answer (it did, on every try, on some machines). A body declared or sent past that
+ * allowance is answered at once with `connection: close`, and such a client may see its write fail.
  */
 import { Readable, Transform } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,9 +51,9 @@ export function bodyLimitParser(limits: BodyLimits) {
     if (declared !== undefined) {
       const length = Number(declared);
       if (length > limit) {
-        // Left unread, Node reads and discards the rest once the answer is out (keep-alive); past the allowance,
-        // closing is cheaper than reading it.
-        return done(tooLarge({ limit, multipart }, length - limit > limits.upload));
+        // Past the allowance, closing is cheaper than reading it; within it, the declared length is read.
+        if (length - limit > limits.upload) return done(tooLarge({ limit, multipart }, true));
+        return discardRest(payload, length, () => done(tooLarge({ limit, multipart }, false)));
       }
       return done(null, payload);
     }
@@ -114,8 +115,7 @@ function readUpTo(
     }
     cleanup();
     chunks.length = 0;
-    discardRest(payload, drainMax);
-    done(tooLarge({ limit, multipart: false }, false));
+    discardRest(payload, drainMax, () => done(tooLarge({ limit, multipart: false }, false)));
   };
   const onEnd = (): void => {
     cleanup();
@@ -148,16 +148,32 @@ function countUpTo(request: FastifyRequest, payload: Readable, limit: number, dr
   return counter;
 }
 
-/** Reads and drops what the client still sends, up to `max` bytes; past that the connection is closed. */
-function discardRest(payload: Readable, max: number): void {
+/**
+ * Reads and drops what the client still sends, up to `max` bytes; past that the connection is closed. `then`
+ * (once) when the body has ended, failed or been cut.
+ */
+function discardRest(payload: Readable, max: number, then: () => void = () => {}): void {
   let drained = 0;
+  let called = false;
+  const finish = (): void => {
+    if (called) return;
+    called = true;
+    payload.off('data', onData);
+    payload.off('end', finish);
+    payload.off('error', finish);
+    payload.off('close', finish);
+    then();
+  };
   const onData = (chunk: Buffer): void => {
     drained += chunk.length;
     if (drained > max) {
-      payload.off('data', onData);
       payload.destroy();
+      finish();
     }
   };
   payload.on('data', onData);
+  payload.on('end', finish);
+  payload.on('error', finish);
+  payload.on('close', finish);
   payload.resume();
 }
