@@ -556,6 +556,13 @@ function table(r) {
       'p99 ≤ 1000 ms',
     ],
   ];
+  // Where the CPU goes: per process, per request, for each HTTP run (and what the processes spend idle).
+  const cpuRow = (label, c) => [`CPU ms per request by process, ${label}`, c ? cpuText(c) : 'n/a', ''];
+  if (r.extra.idleCpu)
+    rows.push(['CPU ms per second by process, idle (no request)', cpuText(r.extra.idleCpu), '']);
+  if (r.extra.http) rows.push(cpuRow(`${RPS} req/s, ranking afresh`, r.extra.http.cpu));
+  if (r.extra.httpCached) rows.push(cpuRow(`${RPS} req/s, repeated views`, r.extra.httpCached.cpu));
+  for (const x of r.extra.sweep ?? []) rows.push(cpuRow(`${x.rps} req/s, ranking afresh`, x.cpu));
   if (r.extra.freshness?.timeouts)
     rows.push(['freshness timeouts', `${r.extra.freshness.timeouts} of ${FRESHNESS}`, 'none']);
   if (r.extra.freshness?.pollErrors)
