@@ -286,12 +286,7 @@ function values(ctx: QueryContext, doc: number, out: Float64Array, bound = false
         ? 0
         : NEUTRAL;
   // certificates
-  if (ctx.certs.length === 0) out[3] = NEUTRAL;
-  else {
-    let sum = 0;
-    for (const c of ctx.certStatus) sum += CERT_VALUE[c[doc] as number] as number;
-    out[3] = sum / ctx.certStatus.length;
-  }
+  out[3] = ctx.certs.length === 0 ? NEUTRAL : certificatesValue(ctx.certStatus, doc);
   // tier
   if (r.maxTier) {
     const t = col.bestTier[doc] as number;
@@ -354,7 +349,6 @@ function boundFn(ctx: QueryContext): (d: number) => number {
     at(11, r.sizePreference === 'prefer-sme' || r.sizePreference === 'sme-only' ? 1 : NEUTRAL);
   const [w0, w1, w2, w3, w7, w8] = [wv[0], wv[1], wv[2], wv[3], wv[7], wv[8]] as number[];
   const certStatus = ctx.certStatus;
-  const certCount = certStatus.length;
   const { capFit, textScores, codeScores, textMax, codeMax, trackDen, buyerDen, buyerCounts } = ctx;
   const codeNone = codeScores.length === 0 ? NEUTRAL : 0;
   const logTrack = col.logTrack;
@@ -369,11 +363,7 @@ function boundFn(ctx: QueryContext): (d: number) => number {
       const n = buyerCounts[d] as number;
       if (n > 0 && buyerDen > 0) b += (w8 as number) * (Math.log1p(n) / buyerDen);
     }
-    if (certCount > 0) {
-      let sum = 0;
-      for (const c of certStatus) sum += CERT_VALUE[c[d] as number] as number;
-      b += (w3 as number) * (sum / certCount);
-    }
+    if (certStatus.length > 0) b += (w3 as number) * certificatesValue(certStatus, d);
     return b;
   };
 }
@@ -502,10 +492,10 @@ function capabilityConstraint(index: MatchIndex, r: EngineRequirement): Constrai
 }
 
 /**
- * Each supplier's certificate criterion value for one standard on one day (1 verified, 0.6 declared, 0 none
- * valid: `bestCertificate` per holder) and the two pass sets (declared or verified; verified only). Validity
- * depends on the day, so this is derived per (standard, day) and cached until the index changes: the criterion
- * then costs an array read per supplier, and the pruning bound can use the exact value.
+ * Each supplier's certificate status for one standard on one day (`bestCertificate` per holder) and the two pass
+ * sets (declared or verified; verified only). Validity depends on the day, so this is derived per (standard, day)
+ * and cached until the index changes: the criterion then costs an array read per supplier, and the pruning bound
+ * can use the exact value.
  */
 interface CertificateColumn {
   /** 0 none valid, 1 declared, 2 verified (a byte per ordinal: a column per standard and day is cached). */
@@ -546,6 +536,13 @@ function certificateColumn(index: MatchIndex, standardId: string, day: string): 
   }
   index.constraintCache.set(key, { version: index.version, value: column });
   return column;
+}
+
+/** The certificates criterion of supplier `d`: the mean of its status values over the required certificates. */
+function certificatesValue(certStatus: readonly Uint8Array[], d: number): number {
+  let sum = 0;
+  for (const c of certStatus) sum += CERT_VALUE[c[d] as number] as number;
+  return sum / certStatus.length;
 }
 
 function certificatePass(index: MatchIndex, q: RequiredCertificate, day: string): Bitset {
