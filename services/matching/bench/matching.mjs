@@ -469,7 +469,7 @@ async function openLoop({ urls, headers, rps, seconds }) {
 // Latency on a shared 2-core machine moves with whatever else runs; the CPU time each process spends per request
 // does not (much), so every HTTP run also reports it: user + system time from /proc (Linux; null elsewhere) of
 // each child and its descendants (matching's cluster workers), and of this process (the load generator).
-const CLK_TCK = 100;
+const CLK_TCK = 100; // USER_HZ, the unit of /proc/<pid>/stat times on Linux
 function cpuTicks(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -491,7 +491,7 @@ function cpuSnapshot() {
   for (const p of children) if (!p.exited) out[p.name] = cpuTicks(p.child.pid);
   return out;
 }
-/** CPU milliseconds per request by process between two snapshots. */
+/** CPU milliseconds per request (or per second, given seconds) by process between two snapshots. */
 function cpuPerRequest(before, after, requests) {
   const out = {};
   for (const [name, a] of Object.entries(after)) {
